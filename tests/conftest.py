@@ -1,0 +1,54 @@
+"""Suite-wide guards: no test reaches the internet, and no real credential leaks in."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SECRET_ENV = ("OPSGENIE_API_KEY", "SLACK_BOT_TOKEN", "SLACK_USER_TOKEN")
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, tuple):
+        host = address[0]
+    else:  # unix sockets and the like are local by nature
+        return True
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if not _is_loopback(address):
+            raise AssertionError(f"a test tried to reach {address!r}: tests stay on loopback")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (*SECRET_ENV, "OPSGENIE_API_URL", "SLACK_API_URL", "RECONCILE_SANDBOX"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(autouse=True)
+def _run_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands default to `policies/`, relative to where they run, as in CI."""
+    monkeypatch.chdir(REPO)
