@@ -1,0 +1,1 @@
+"""One module per command; each exposes `command` (click) and returns an exit code."""

@@ -1,0 +1,99 @@
+"""`reconcile schedule`: the coming handoffs of each team, as the policy computes them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import click
+
+from reconciler import exit_codes, output
+from reconciler.errors import ReconcileError
+from reconciler.escalation import arithmetic, timed_steps
+from reconciler.oncall import Handoff, handoffs
+from reconciler.policy.files import load_policies
+from reconciler.policy.model import Policy
+
+
+def run(paths: list[str], weeks: int, start: datetime, team: str | None, fmt: str) -> int:
+    result = load_policies(paths)
+    for problem in result.problems:
+        output.error_line(str(problem))
+    if not result.ok:
+        return exit_codes.ERROR
+    chosen = [lp for lp in result.policies if team is None or lp.policy.team.name == team]
+    if team is not None and not chosen:
+        raise ReconcileError(f"no policy declares team {team!r}")
+    report = []
+    for loaded in chosen:
+        policy = loaded.policy
+        shift = policy.on_call.engineer.shift_length.timedelta
+        count = max(1, int(weeks * 7 * 24 * 3600 // shift.total_seconds()))
+        report.append((policy, handoffs(policy, start, count)))
+    if fmt == "json":
+        output.write_line(json.dumps(_as_json(report), indent=2))
+    else:
+        _print_text(report)
+    return exit_codes.OK
+
+
+def _as_json(report: list[tuple[Policy, list[Handoff]]]) -> dict[str, object]:
+    return {
+        "format_version": 1,
+        "teams": [
+            {
+                "team": policy.team.name,
+                "handoffs": [
+                    {
+                        "start": h.start.isoformat(),
+                        "start_utc": h.start.astimezone(UTC).isoformat(),
+                        "end": h.end.isoformat(),
+                        "engineer_on_call": h.engineer,
+                        "technical_manager": h.manager,
+                    }
+                    for h in rows
+                ],
+            }
+            for policy, rows in report
+        ],
+    }
+
+
+def _print_text(report: list[tuple[Policy, list[Handoff]]]) -> None:
+    for i, (policy, rows) in enumerate(report):
+        if i:
+            output.write_line()
+        eoc = policy.on_call.engineer
+        when = f"{eoc.handoff.weekday.title()}s " if eoc.handoff.weekday else "every shift at "
+        output.write_line(
+            f"{policy.team.name}: shifts of {eoc.shift_length}, handoff {when}"
+            f"{eoc.handoff.time:%H:%M} {eoc.handoff.time_zone}"
+        )
+        esc = policy.escalation
+        paging = ", ".join(f"{s.page.replace('_', ' ')} at {s.delay}" for s in timed_steps(esc))
+        output.write_line(f"  escalation: {paging}")
+        output.write_line(f"  acknowledgements: {arithmetic(esc)} (initial-response target)")
+        for h in rows:
+            local = h.start.strftime("%a %Y-%m-%d %H:%M %Z")
+            utc = h.start.astimezone(UTC).strftime("%H:%M UTC")
+            manager = f"  (TM {h.manager})" if h.manager else ""
+            output.write_line(f"  {local}  [{utc}]  {h.engineer}{manager}")
+
+
+@click.command("schedule")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--weeks", type=click.IntRange(1, 520), default=8, show_default=True)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    help="Start from this UTC date/time (default: now).",
+)
+@click.option("--team", help="Only this team.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def command(
+    paths: tuple[str, ...], weeks: int, start: datetime | None, team: str | None, fmt: str
+) -> int:
+    """Print who is on call from now (or --from) for the next --weeks weeks."""
+    when = start.replace(tzinfo=UTC) if start else datetime.now(UTC)
+    return run(list(paths) or ["policies"], weeks, when, team, fmt)
