@@ -1,0 +1,67 @@
+"""Clients from the environment: read-only for plan and drift, writers for apply and sync.
+
+`transport` lets the sandbox stand in for both vendors in-process (no socket); everything else
+about the clients, retries and paging included, is the same as against the real APIs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from reconciler.clients import opsgenie, slack
+from reconciler.clients.opsgenie import OpsGenieReader
+from reconciler.clients.opsgenie_write import OpsGenieWriter
+from reconciler.clients.secrets import install_log_scrubbing
+from reconciler.clients.slack import SlackReader
+from reconciler.clients.slack_write import SlackWriter
+
+
+@dataclass
+class Readers:
+    oncall: OpsGenieReader
+    slack: SlackReader
+
+    def close(self) -> None:
+        self.oncall.close()
+        self.slack.close()
+
+
+@dataclass
+class Writers:
+    oncall: OpsGenieWriter
+    slack: SlackWriter
+
+    def close(self) -> None:
+        self.oncall.close()
+        self.slack.close()
+
+
+def readers(transport: httpx.BaseTransport | None = None, **options: Any) -> Readers:
+    install_log_scrubbing()
+    og = opsgenie.OpsGenieConfig.from_env()
+    sl = slack.SlackConfig.from_env()
+    og_http = opsgenie.make_http(og, transport=transport, **options)
+    sl_http = slack.make_http(sl.base_url, sl.bot_token, transport=transport, **options)
+    return Readers(
+        OpsGenieReader(opsgenie.ReadOnlyHttp(og_http)), SlackReader(slack.read_only(sl_http))
+    )
+
+
+def writers(transport: httpx.BaseTransport | None = None, **options: Any) -> Writers:
+    install_log_scrubbing()
+    og = opsgenie.OpsGenieConfig.from_env()
+    sl = slack.SlackConfig.from_env()
+    user_http = (
+        slack.make_http(sl.base_url, sl.user_token, transport=transport, **options)
+        if sl.user_token
+        else None
+    )
+    return Writers(
+        OpsGenieWriter(opsgenie.make_http(og, transport=transport, **options)),
+        SlackWriter(
+            slack.make_http(sl.base_url, sl.bot_token, transport=transport, **options), user_http
+        ),
+    )

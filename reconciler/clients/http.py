@@ -1,0 +1,251 @@
+"""The HTTP layer both vendor clients share.
+
+Timeouts and pooled connections (httpx); bounded parallel reads; retries with exponential backoff
+and full jitter on connection errors, timeouts and 5xx, for requests safe to repeat; 429 honoured
+for every request (the vendor did not act on it) using the vendor's own wait header; pacing by
+token bucket so large reads do not provoke 429s; one debug line per request, never a credential.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from reconciler import __version__
+from reconciler.clients.errors import RateLimited, TransportError, WriteNotAllowed
+from reconciler.clients.secrets import scrub
+
+log = logging.getLogger("reconciler.http")
+T = TypeVar("T")
+R = TypeVar("R")
+
+USER_AGENT = f"reconcile/{__version__} (+on-call rotations as code)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4  # tries in all for connection errors, timeouts and 5xx
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    rate_limit_attempts: int = 6  # 429s waited out before giving up
+    max_rate_limit_wait: float = 120.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
+        return rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
+
+
+class Pacer:
+    """Token buckets by key (a Slack method tier): bursts allowed, the long-run rate kept."""
+
+    def __init__(
+        self,
+        rates: Mapping[str, tuple[int, float]],  # key -> (burst capacity, tokens per second)
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._rates = dict(rates)
+        self._tokens = {key: float(cap) for key, (cap, _) in self._rates.items()}
+        self._stamp = {key: clock() for key in self._rates}
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str | None) -> None:
+        if key is None or key not in self._rates:
+            return
+        capacity, per_second = self._rates[key]
+        while True:
+            with self._lock:
+                now = self._clock()
+                elapsed = now - self._stamp[key]
+                self._tokens[key] = min(capacity, self._tokens[key] + elapsed * per_second)
+                self._stamp[key] = now
+                if self._tokens[key] >= 1:
+                    self._tokens[key] -= 1
+                    return
+                wait = (1 - self._tokens[key]) / per_second
+            self._sleep(wait)
+
+
+@dataclass(frozen=True)
+class VendorRules:
+    """What differs between vendors: their name, how they say 'wait', what else is retryable."""
+
+    vendor: str
+    rate_limit_wait: Callable[[httpx.Response], float | None]
+    retryable_answer: Callable[[httpx.Response], bool] = lambda _response: False
+
+
+class Http:
+    """One vendor's connection pool and request policy. Holds the credentials' headers."""
+
+    def __init__(
+        self,
+        base_url: str,
+        headers: Mapping[str, str],
+        rules: VendorRules,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        timeout: float = 30.0,
+        max_workers: int = 8,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.rules = rules
+        self.retry = retry or RetryPolicy()
+        self.pacer = pacer
+        self.max_workers = max_workers
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **headers},
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(max_connections=max_workers, max_keepalive_connections=max_workers),
+            follow_redirects=False,
+        )
+        self.calls: dict[str, int] = {}  # "GET /v2/teams" -> count, for benchmarks and tests
+        self._calls_lock = threading.Lock()
+
+    def __repr__(self) -> str:  # the client's headers hold a credential: never show them
+        return f"Http({self.rules.vendor!r}, {self.base_url!r})"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        idempotent: bool,
+        pace_key: str | None = None,
+        operation: str | None = None,
+    ) -> httpx.Response:
+        operation = operation or f"{method} {path}"
+        attempt = rate_limited = 0
+        while True:
+            if self.pacer is not None:
+                self.pacer.acquire(pace_key)
+            started = time.perf_counter()
+            try:
+                response = self._client.request(method, path, params=params, json=json, data=data)
+            except httpx.TransportError as exc:
+                attempt += 1
+                if idempotent and attempt < self.retry.attempts:
+                    log.debug("%s: %s; retrying", operation, type(exc).__name__)
+                    self._sleep(self.retry.backoff(attempt, self._rng))
+                    continue
+                raise TransportError(
+                    self.rules.vendor,
+                    operation,
+                    f"{type(exc).__name__}: {scrub(str(exc)) or 'no answer'}",
+                    hint=f"after {attempt} attempt(s)"
+                    if idempotent
+                    else "not retried: not safe to repeat",
+                ) from None
+            self._count(method, path)
+            log.debug(
+                "%s %s -> %s in %.0f ms%s",
+                method,
+                scrub(str(response.request.url)),
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                _request_id_note(response),
+            )
+            if response.status_code == 429:
+                rate_limited += 1
+                if rate_limited <= self.retry.rate_limit_attempts:
+                    wait = self.rules.rate_limit_wait(response)
+                    wait = self.retry.backoff(rate_limited, self._rng) if wait is None else wait
+                    wait = min(wait, self.retry.max_rate_limit_wait) + self._rng.uniform(0, 0.25)
+                    log.info(
+                        "%s: rate limited by %s; waiting %.1f s", operation, self.rules.vendor, wait
+                    )
+                    self._sleep(wait)
+                    continue
+                raise RateLimited(
+                    self.rules.vendor,
+                    operation,
+                    "still rate limited after waiting as told",
+                    status=429,
+                    hint=f"{rate_limited - 1} wait(s)",
+                )
+            retryable = (response.status_code >= 500 and response.status_code != 501) or (
+                self.rules.retryable_answer(response)
+            )
+            if retryable and idempotent:
+                attempt += 1
+                if attempt < self.retry.attempts:
+                    self._sleep(self.retry.backoff(attempt, self._rng))
+                    continue
+            return response
+
+    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`fn` over `items` with bounded concurrency, results in order; the first error wins."""
+        items = list(items)
+        if len(items) <= 1 or self.max_workers <= 1:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+            return list(pool.map(fn, items))
+
+    def _count(self, method: str, path: str) -> None:
+        with self._calls_lock:
+            key = f"{method} {path}"
+            self.calls[key] = self.calls.get(key, 0) + 1
+
+
+def _request_id_note(response: httpx.Response) -> str:
+    rid = response.headers.get("X-Request-ID") or response.headers.get("x-slack-req-id")
+    return f" (request id {rid})" if rid else ""
+
+
+class ReadOnlyHttp:
+    """All that `plan` and `drift` hold: GET, and for Slack only the read methods.
+
+    There is no other way to send a request through this object, so a plan cannot write.
+    """
+
+    def __init__(self, http: Http, allowed: Callable[[str], bool] = lambda _path: True) -> None:
+        self._http = http
+        self._allowed = allowed
+        self.rules = http.rules
+        self.calls = http.calls
+
+    def __repr__(self) -> str:
+        return f"ReadOnly{self._http!r}"
+
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        pace_key: str | None = None,
+        operation: str | None = None,
+    ) -> httpx.Response:
+        if not self._allowed(path):
+            raise WriteNotAllowed(f"{path} is not a read; the read-only client refuses it")
+        return self._http.send(
+            "GET", path, params=params, idempotent=True, pace_key=pace_key, operation=operation
+        )
+
+    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        return self._http.parallel(fn, items)
+
+    def close(self) -> None:
+        self._http.close()
