@@ -21,6 +21,7 @@ from reconciler.clients.errors import (
     AuthError,
     IncompleteRead,
     NotFound,
+    ServerError,
     SlackError,
     Unprocessable,
 )
@@ -205,6 +206,14 @@ class _Calls:
         self.warnings: list[str] = []
 
     def payload(self, method: str, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code >= 500:
+            raise ServerError(
+                VENDOR,
+                method,
+                f"HTTP {response.status_code}",
+                status=response.status_code,
+                hint="after retries" if method in READ_METHODS else "writes are not retried",
+            )
         if response.status_code != 200:
             raise ApiError(
                 VENDOR,
@@ -236,6 +245,8 @@ class _Calls:
 class SlackReader:
     """Reads only; holds a ReadOnlyHttp that refuses every method but Slack's read methods."""
 
+    max_pages = MAX_PAGES
+
     def __init__(self, http: ReadOnlyHttp) -> None:
         self._http = http
         self._calls = _Calls()
@@ -261,7 +272,7 @@ class SlackReader:
     def _paged(self, method: str, key: str, params: dict[str, Any]) -> list[Any]:
         items: list[Any] = []
         cursor = ""
-        for _ in range(MAX_PAGES):
+        for _ in range(self.max_pages):
             page = self._get(
                 method, {**params, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
             )
@@ -272,7 +283,7 @@ class SlackReader:
             if not cursor:
                 return items
         raise IncompleteRead(
-            VENDOR, method, f"more than {MAX_PAGES} pages; refusing a partial list"
+            VENDOR, method, f"more than {self.max_pages} pages; refusing a partial list"
         )
 
     # -- reads -----------------------------------------------------------------------------------

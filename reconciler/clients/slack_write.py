@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler import live
-from reconciler.clients.errors import AuthError, SlackError
+from reconciler.clients.errors import ApiError, AuthError, SlackError
 from reconciler.clients.http import Http
 from reconciler.clients.slack import SlackReader, _channel, _group, read_only
 
@@ -97,7 +97,7 @@ class SlackWriter(SlackReader):
         while batch:
             try:
                 self._post("conversations.invite", {"channel": channel_id, "users": batch})
-            except SlackError as exc:
+            except ApiError as exc:  # user_not_found and friends arrive as NotFound
                 per_user = _per_user_errors(exc)
                 if not per_user:
                     if exc.code == "already_in_channel" and len(batch) == 1:
@@ -173,7 +173,7 @@ class SlackWriter(SlackReader):
         return str(body.get("ts", ""))
 
 
-def _per_user_errors(exc: SlackError) -> dict[str, str]:
+def _per_user_errors(exc: ApiError) -> dict[str, str]:
     listed = exc.details.get("errors") or []
     assert isinstance(listed, list)
     return {e["user"]: e.get("error", "") for e in listed if isinstance(e, dict) and "user" in e}

@@ -1,0 +1,77 @@
+"""Tokens never appear in logs, error texts, or the repr of anything that holds them."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+import respx
+
+from reconciler.clients import opsgenie, slack
+from reconciler.clients.errors import ApiError, TransportError
+from reconciler.clients.opsgenie import OpsGenieReader
+from reconciler.clients.secrets import Secret, install_log_scrubbing, scrub
+from reconciler.clients.slack_write import SlackWriter
+from tests.clients.conftest import BOT_TOKEN, OG_KEY, OG_URL, SLACK_URL, USER_TOKEN, og_error
+
+SECRETS = (OG_KEY, BOT_TOKEN, USER_TOKEN)
+
+
+def assert_clean(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text
+        assert secret.split("-")[-2] not in text  # not even the distinctive middle part
+
+
+def test_secret_shows_itself_as_stars() -> None:
+    secret = Secret("xoxb-abc-123")
+    assert repr(secret) == str(secret) == "Secret('***')"
+    assert f"{secret}" == "Secret('***')"
+    with pytest.raises(TypeError):
+        import pickle
+
+        pickle.dumps(secret)
+
+
+def test_configs_and_clients_do_not_show_tokens(
+    og_reader: OpsGenieReader, slack_writer: SlackWriter
+) -> None:
+    config = opsgenie.OpsGenieConfig(OG_URL, Secret(OG_KEY))
+    sl_config = slack.SlackConfig(SLACK_URL, Secret(BOT_TOKEN), Secret(USER_TOKEN))
+    for thing in (config, sl_config, og_reader, slack_writer, og_reader._http, vars(og_reader)):
+        assert_clean(repr(thing))
+
+
+def test_debug_logs_carry_no_token(
+    api: respx.MockRouter, og_reader: OpsGenieReader, caplog: pytest.LogCaptureFixture
+) -> None:
+    install_log_scrubbing()
+    api.get(f"{OG_URL}/v2/teams").respond(
+        json={"data": [], "took": 0, "requestId": "r", "expandable": []}
+    )
+    with caplog.at_level(logging.DEBUG):
+        og_reader.teams()
+        logging.getLogger("reconciler.test").warning("a careless line with %s", OG_KEY)
+    assert "GET https://og.test/v2/teams -> 200" in caplog.text
+    assert_clean(caplog.text)
+    assert "a careless line with ***" in caplog.text
+
+
+def test_error_texts_carry_no_token(api: respx.MockRouter, og_reader: OpsGenieReader) -> None:
+    api.get(f"{OG_URL}/v2/teams").respond(401, json=og_error(f"bad key {OG_KEY}", 401))
+    with pytest.raises(ApiError) as caught:
+        og_reader.teams()
+    assert_clean(str(caught.value))
+    assert_clean(repr(caught.value))
+    api.get(f"{OG_URL}/v2/escalations").mock(
+        side_effect=httpx.ConnectError(f"cannot reach with {OG_KEY}")
+    )
+    with pytest.raises(TransportError) as caught2:
+        og_reader.escalations()
+    assert_clean(str(caught2.value))
+
+
+def test_scrub_replaces_every_known_secret() -> None:
+    Secret("xoxp-zzz-999")
+    assert scrub("a xoxp-zzz-999 b") == "a *** b"
