@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "schedule": ("reconciler.commands.schedule", "Print the coming handoffs: who is on call when."),
     "schema": ("reconciler.commands.schema", "Print the policy JSON Schema."),
+    "sandbox": (
+        "reconciler.commands.sandbox",
+        "The local OpsGenie + Slack: init, reset, serve, clock.",
+    ),
 }
 
 
@@ -46,8 +50,20 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconcile")
-def cli() -> None:
+@click.option(
+    "--sandbox",
+    type=click.Path(dir_okay=False),
+    envvar="RECONCILE_SANDBOX",
+    help="Run against the sandbox in this file, in-process, instead of the real vendors.",
+)
+@click.pass_context
+def cli(ctx: click.Context, sandbox: str | None) -> None:
     """On-call rotations as code: validate, plan, apply and drift-check OpsGenie and Slack."""
+    from pathlib import Path
+
+    from reconciler.settings import Settings
+
+    ctx.obj = Settings(sandbox=Path(sandbox) if sandbox else None)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Clients from the environment: read-only for plan and drift, writers for apply and sync.
+"""Clients from configuration: read-only for plan and drift, writers for apply and sync.
 
 `transport` lets the sandbox stand in for both vendors in-process (no socket); everything else
 about the clients, retries and paging included, is the same as against the real APIs.
@@ -39,10 +39,13 @@ class Writers:
         self.slack.close()
 
 
-def readers(transport: httpx.BaseTransport | None = None, **options: Any) -> Readers:
+def readers(
+    og: opsgenie.OpsGenieConfig,
+    sl: slack.SlackConfig,
+    transport: httpx.BaseTransport | None = None,
+    **options: Any,
+) -> Readers:
     install_log_scrubbing()
-    og = opsgenie.OpsGenieConfig.from_env()
-    sl = slack.SlackConfig.from_env()
     og_http = opsgenie.make_http(og, transport=transport, **options)
     sl_http = slack.make_http(sl.base_url, sl.bot_token, transport=transport, **options)
     return Readers(
@@ -50,10 +53,13 @@ def readers(transport: httpx.BaseTransport | None = None, **options: Any) -> Rea
     )
 
 
-def writers(transport: httpx.BaseTransport | None = None, **options: Any) -> Writers:
+def writers(
+    og: opsgenie.OpsGenieConfig,
+    sl: slack.SlackConfig,
+    transport: httpx.BaseTransport | None = None,
+    **options: Any,
+) -> Writers:
     install_log_scrubbing()
-    og = opsgenie.OpsGenieConfig.from_env()
-    sl = slack.SlackConfig.from_env()
     user_http = (
         slack.make_http(sl.base_url, sl.user_token, transport=transport, **options)
         if sl.user_token

@@ -1,0 +1,134 @@
+"""`reconcile sandbox`: create, reset and serve the local OpsGenie + Slack, and move its clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from reconciler import exit_codes, output
+from reconciler.errors import ReconcileError
+from reconciler.settings import DEFAULT_SANDBOX, Settings
+
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _path(ctx: click.Context, given: str | None) -> Path:
+    settings: Settings = ctx.obj or Settings()
+    return Path(given) if given else (settings.sandbox or DEFAULT_SANDBOX)
+
+
+@click.group("sandbox")
+def command() -> None:
+    """A faithful local OpsGenie + Slack to rehearse changes on."""
+
+
+@command.command("init")
+@click.argument("file", required=False)
+@click.option("--force", is_flag=True, help="Replace an existing sandbox.")
+@click.pass_context
+def init(ctx: click.Context, file: str | None, force: bool) -> int:
+    """Create a sandbox seeded with Example Corp (default .sandbox/state.json)."""
+    from reconciler.sandbox.seed import seed_state
+
+    path = _path(ctx, file)
+    if path.exists() and not force:
+        raise ReconcileError(f"{path} exists; use `reconcile sandbox reset` to start over")
+    state = seed_state()
+    state.path = path
+    state.save()
+    output.write_line(f"sandbox seeded at {path} (clock {state.now().isoformat()})")
+    output.write_line(f"rehearse with: reconcile --sandbox {path} validate|schedule|plan ...")
+    return exit_codes.OK
+
+
+@command.command("reset")
+@click.argument("file", required=False)
+@click.pass_context
+def reset(ctx: click.Context, file: str | None) -> int:
+    """Put the sandbox back to its seed."""
+    return ctx.invoke(init, file=file, force=True)
+
+
+@command.command("serve")
+@click.option("--port", type=int, default=8484, show_default=True, help="0 picks a free port.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str) -> int:
+    """Answer both APIs on one port: OpsGenie under /v2/, Slack under /api/."""
+    from reconciler.sandbox.emulator import Emulator
+    from reconciler.sandbox.server import make_server
+    from reconciler.sandbox.state import SandboxState
+
+    path = _path(ctx, None)
+    state = SandboxState.load(path)
+    server = make_server(Emulator(state), host, port)
+    address = f"http://{host}:{server.server_address[1]}"
+    og, sl = state.data["opsgenie"], state.data["slack"]
+    output.write_line(f"sandbox {path} serving on {address}")
+    output.write_line(f"  export OPSGENIE_API_URL={address} OPSGENIE_API_KEY={og['api_key']}")
+    output.write_line(f"  export SLACK_API_URL={address}/api SLACK_BOT_TOKEN={sl['bot']['token']}")
+    import sys
+
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return exit_codes.OK
+
+
+@command.group("clock")
+def clock() -> None:
+    """Show, set or advance the sandbox's clock (handoffs, DST changes, shift ends)."""
+
+
+def _load(ctx: click.Context):
+    from reconciler.sandbox.state import SandboxState
+
+    return SandboxState.load(_path(ctx, None))
+
+
+@clock.command("show")
+@click.pass_context
+def clock_show(ctx: click.Context) -> int:
+    output.write_line(_load(ctx).now().isoformat())
+    return exit_codes.OK
+
+
+@clock.command("set")
+@click.argument("when")
+@click.pass_context
+def clock_set(ctx: click.Context, when: str) -> int:
+    """Set the clock to WHEN (ISO 8601; no offset means UTC), or `real` for the real time."""
+    state = _load(ctx)
+    if when == "real":
+        state.set_now(None)
+    else:
+        try:
+            instant = datetime.fromisoformat(when)
+        except ValueError:
+            raise ReconcileError(f"{when!r} is not an ISO 8601 date and time") from None
+        state.set_now(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
+    state.save()
+    output.write_line(state.now().isoformat())
+    return exit_codes.OK
+
+
+@clock.command("advance")
+@click.argument("by")
+@click.pass_context
+def clock_advance(ctx: click.Context, by: str) -> int:
+    """Move the clock forward by BY: 30m, 6h, 1d, 1w."""
+    found = re.fullmatch(r"([1-9][0-9]*)([mhdw])", by)
+    if not found:
+        raise ReconcileError(f"{by!r} is not a span such as 30m, 6h, 1d or 1w")
+    state = _load(ctx)
+    moved = state.advance(timedelta(**{UNITS[found[2]]: int(found[1])}))
+    state.save()
+    output.write_line(moved.isoformat())
+    return exit_codes.OK

@@ -1,0 +1,132 @@
+"""The emulator's front door: routes a request to OpsGenie or Slack, applies rate limits and
+injected faults, and keeps the state file in step with every change."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.clients.slack import READ_METHODS, TIERS
+from reconciler.sandbox import opsgenie_api, slack_api
+from reconciler.sandbox.faults import (
+    OPSGENIE_BUCKET,
+    SLACK_TIER_PER_MINUTE,
+    FaultPlan,
+    RateLimiter,
+    opsgenie_domain,
+)
+from reconciler.sandbox.http import Request, Response
+from reconciler.sandbox.state import SandboxState
+
+
+class Dropped(Exception):
+    """The connection is dropped without an answer."""
+
+
+class TimedOut(Exception):
+    """No answer within the client's patience."""
+
+    def __init__(self, ms: int) -> None:
+        super().__init__(f"no answer for {ms} ms")
+        self.ms = ms
+
+
+@dataclass
+class Served:
+    """What the emulator did, for tests and benchmarks: calls by endpoint."""
+
+    calls: dict[str, int]
+
+
+class Emulator:
+    def __init__(self, state: SandboxState, *, sleep: Any = time.sleep) -> None:
+        self.state = state
+        self.faults = FaultPlan()
+        self.limiter = RateLimiter()
+        self.calls: dict[str, int] = {}
+        self._sleep = sleep
+
+    def handle(self, request: Request) -> Response:
+        endpoint = self._endpoint(request)
+        with self.state.lock:
+            self.state.refresh()
+            self.calls[endpoint] = self.calls.get(endpoint, 0) + 1
+            faults = self.faults.pick(self.state.data.get("faults") or {}, endpoint)
+            limited = self._rate_limited(request) if self._limits_on() else None
+        for fault in faults:
+            if fault.kind == "latency":
+                self._sleep(fault.ms / 1000)
+        for fault in faults:
+            if fault.kind == "drop":
+                raise Dropped(endpoint)
+            if fault.kind == "timeout":
+                raise TimedOut(fault.ms or 30_000)
+            if fault.kind == "429":
+                return self._too_many(request, 1.0)
+            if fault.kind == "5xx":
+                return Response(
+                    503,
+                    {
+                        "message": "Service unavailable (injected)",
+                        "took": 0.0,
+                        "requestId": self.state.request_id(),
+                    }
+                    if request.path.startswith("/v2/")
+                    else None,
+                )
+        if limited:
+            return self._too_many(request, limited)
+        with self.state.lock:
+            if request.path.startswith("/v2/"):
+                response = opsgenie_api.handle(self.state, request)
+                changed = request.method != "GET" and response.status < 300
+            elif request.path.startswith("/api/"):
+                response = slack_api.handle(self.state, request)
+                name = request.path.removeprefix("/api/")
+                changed = name not in READ_METHODS and (response.body or {}).get("ok") is True
+            else:
+                return Response(404, {"message": "not an OpsGenie (/v2/) or Slack (/api/) path"})
+            if changed:
+                self.state.save()
+        return response
+
+    @staticmethod
+    def _endpoint(request: Request) -> str:
+        return f"{request.method} {request.path}"
+
+    def _limits_on(self) -> bool:
+        return bool((self.state.data.get("rate_limits") or {}).get("enabled"))
+
+    def _rate_limited(self, request: Request) -> float | None:
+        if request.path.startswith("/api/"):
+            name = request.path.removeprefix("/api/")
+            per_minute = SLACK_TIER_PER_MINUTE[TIERS.get(name, 3)]
+            wait = self.limiter.wait_needed(f"slack:{name}", per_minute, per_minute / 60)
+        else:
+            capacity, per_second = OPSGENIE_BUCKET
+            domain = opsgenie_domain(request.path)
+            wait = self.limiter.wait_needed(f"opsgenie:{domain}", capacity, per_second)
+        return wait or None
+
+    def _too_many(self, request: Request, wait: float) -> Response:
+        seconds = max(1, math.ceil(wait))
+        if request.path.startswith("/api/"):
+            return Response(
+                429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(seconds)}
+            )
+        return Response(
+            429,
+            {
+                "message": "You are making too many requests! To avoid errors, we recommend you "
+                "limit requests.",
+                "took": 0.0,
+                "requestId": self.state.request_id(),
+            },
+            {
+                "X-RateLimit-State": "THROTTLED",
+                "X-RateLimit-Reason": "ACCOUNT",
+                "X-RateLimit-Period-In-Sec": str(seconds),
+            },
+        )

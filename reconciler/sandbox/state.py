@@ -1,0 +1,117 @@
+"""The sandbox's state: one JSON document, kept in a file so that `apply` then `plan` converge.
+
+Shape (all of it plain JSON):
+    meta:      schema version, the clock ("now": ISO instant, or null for real time), counters
+    opsgenie:  api_key, key_rights, users, contacts, notification_rules, teams, schedules
+               (with rotations), overrides, escalations, routing_rules (by team id)
+    slack:     team_id, bot (user id, token), user_token, scopes, restrict_usergroups, users,
+               channels (with members), usergroups, messages
+    faults:    fault-injection rules and their seed; rate_limits: on or off
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from reconciler.errors import ReconcileError
+
+VERSION = 1
+
+
+class SandboxState:
+    """The document and the lock that serialises every request touching it."""
+
+    def __init__(self, data: dict[str, Any], path: Path | None = None) -> None:
+        self.data = data
+        self.path = path
+        self.lock = threading.RLock()
+        self._stamp = self._file_stamp()
+
+    # -- files -----------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> SandboxState:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise ReconcileError(
+                f"no sandbox at {path}: create one with `reconcile sandbox init {path}`"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise ReconcileError(f"cannot read the sandbox {path}: {exc}") from None
+        if not isinstance(data, dict) or data.get("meta", {}).get("version") != VERSION:
+            raise ReconcileError(f"{path} is not a reconcile sandbox (version {VERSION})")
+        return cls(data, path)
+
+    def save(self) -> None:
+        """Atomically: a reader never sees half a file."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sandbox-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self.data, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        os.replace(tmp, self.path)
+        self._stamp = self._file_stamp()
+
+    def refresh(self) -> None:
+        """Pick up changes another process made to the file (a `clock set`, a reset)."""
+        if self.path is not None and self._file_stamp() != self._stamp:
+            fresh = SandboxState.load(self.path)
+            self.data, self._stamp = fresh.data, fresh._stamp
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if self.path is None or not self.path.exists():
+            return None
+        st = self.path.stat()
+        return st.st_mtime_ns, st.st_size
+
+    def snapshot(self) -> dict[str, Any]:
+        return copy.deepcopy(self.data)
+
+    # -- the clock -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        text = self.data["meta"].get("now")
+        if not text:
+            return datetime.now(UTC)
+        return datetime.fromisoformat(text).astimezone(UTC)
+
+    def set_now(self, when: datetime | None) -> None:
+        self.data["meta"]["now"] = when.astimezone(UTC).isoformat() if when else None
+
+    def advance(self, by: timedelta) -> datetime:
+        when = self.now() + by
+        self.set_now(when)
+        return when
+
+    # -- ids -------------------------------------------------------------------------------------
+
+    def next_number(self, kind: str) -> int:
+        counters = self.data["meta"].setdefault("counters", {})
+        counters[kind] = counters.get(kind, 0) + 1
+        return int(counters[kind])
+
+    def opsgenie_id(self, kind: str) -> str:
+        """A UUID, as OpsGenie's ids are, but reproducible from the counter."""
+        return str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"reconcile-sandbox/{kind}/{self.next_number(kind)}")
+        )
+
+    def slack_id(self, prefix: str) -> str:
+        """U/C/S plus ten upper-case characters, as Slack's ids look."""
+        number = self.next_number(f"slack-{prefix}")
+        return f"{prefix}0{number:09X}"
+
+    @staticmethod
+    def request_id() -> str:
+        return str(uuid.uuid4())
