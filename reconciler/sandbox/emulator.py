@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.clients.slack import READ_METHODS, TIERS
-from reconciler.sandbox import opsgenie_api, slack_api
+from reconciler.sandbox import opsgenie as opsgenie_api
+from reconciler.sandbox import slack as slack_api
 from reconciler.sandbox.faults import (
     OPSGENIE_BUCKET,
     SLACK_TIER_PER_MINUTE,

@@ -301,7 +301,7 @@ def _opsgenie(state: SandboxState) -> None:
 
 
 def _team(state: SandboxState, name: str, description: str, members: list[dict]) -> dict:
-    from reconciler.sandbox.opsgenie_api import _create_team_defaults
+    from reconciler.sandbox.opsgenie import create_team_defaults
 
     team = {
         "id": state.opsgenie_id("team"),
@@ -310,7 +310,7 @@ def _team(state: SandboxState, name: str, description: str, members: list[dict])
         "members": members,
     }
     state.data["opsgenie"]["teams"].append(team)
-    _create_team_defaults(state, team)
+    create_team_defaults(state, team)
     return team
 
 

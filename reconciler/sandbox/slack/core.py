@@ -1,0 +1,135 @@
+"""The emulated Slack's plumbing: tokens, scopes, the method table, paging, shared lookups.
+
+An emulated Slack Web API: the methods reconcile uses, with Slack's semantics.
+
+HTTP 200 with ok:false for errors; cursor paging; the bot must be in a channel to invite, set its
+purpose or topic, kick or post; invites are all-or-nothing unless `force`; a user group's members
+are replaced whole and cannot be emptied; archived channels keep their names; bot tokens cannot
+unarchive; a workspace may restrict user groups to admins (permission_denied for the bot).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from typing import Any
+
+from reconciler.sandbox.http import Request, Response
+from reconciler.sandbox.slack_shapes import user_json
+from reconciler.sandbox.state import SandboxState
+
+Method = Callable[[SandboxState, dict[str, str], dict[str, Any]], dict[str, Any]]
+METHODS: dict[str, Method] = {}
+# Methods and the scope they need (any one of a pair is enough).
+SCOPES: dict[str, tuple[str, ...]] = {}
+CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+class SlackRefusal(Exception):
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.error, self.extra = error, extra
+
+
+def method(name: str, *scopes: str) -> Callable[[Method], Method]:
+    def register(fn: Method) -> Method:
+        METHODS[name] = fn
+        SCOPES[name] = scopes
+        return fn
+
+    return register
+
+
+def handle(state: SandboxState, request: Request) -> Response:
+    name = request.path.removeprefix("/api/")
+    slack = state.data["slack"]
+    headers = {
+        "x-slack-req-id": state.request_id()[:12],
+        "x-oauth-scopes": ",".join(slack["scopes"]),
+    }
+    fn = METHODS.get(name)
+    if fn is None:
+        return Response(404, {"ok": False, "error": "unknown_method"}, headers)
+    caller = _caller(slack, request)
+    if caller is None:
+        return Response(200, {"ok": False, "error": "invalid_auth"}, headers)
+    needed = SCOPES[name]
+    if needed and not set(needed) & set(slack["scopes"]) and caller["kind"] == "bot":
+        return Response(
+            200,
+            {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": needed[0],
+                "provided": ",".join(slack["scopes"]),
+            },
+            headers,
+        )
+    try:
+        body = fn(state, request.args(), caller)
+    except SlackRefusal as refusal:
+        return Response(200, {"ok": False, "error": refusal.error, **refusal.extra}, headers)
+    return Response(200, {"ok": True, **body}, headers)
+
+
+def _caller(slack: dict[str, Any], request: Request) -> dict[str, Any] | None:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not token:
+        token = request.query.get("token", "")
+    if token == slack["bot"]["token"]:
+        return {"kind": "bot", "user": slack["bot"]["user_id"]}
+    if slack.get("user_token") and token == slack["user_token"]["token"]:
+        return {"kind": "user", "user": slack["user_token"]["user_id"]}
+    return None
+
+
+def _require(args: dict[str, str], *names: str) -> None:
+    for name in names:
+        if not args.get(name):
+            raise SlackRefusal(
+                "invalid_arguments",
+                response_metadata={"messages": [f"[ERROR] missing required field: {name}"]},
+            )
+
+
+def _limit(args: dict[str, str], default: int = 100) -> int:
+    try:
+        limit = int(args.get("limit") or default)
+    except ValueError:
+        raise SlackRefusal("invalid_limit") from None
+    if limit < 1 or limit >= 1000:
+        raise SlackRefusal("invalid_limit")
+    return limit
+
+
+def _page(items: list[Any], args: dict[str, str], default: int = 100) -> tuple[list[Any], str]:
+    """One cursor page: Slack's cursors are opaque; ours encode the offset."""
+    limit = _limit(args, default)
+    cursor = args.get("cursor") or ""
+    try:
+        offset = int(base64.b64decode(cursor).decode().split(":")[1]) if cursor else 0
+    except (ValueError, IndexError):
+        raise SlackRefusal("invalid_cursor") from None
+    page = items[offset : offset + limit]
+    more = offset + limit < len(items)
+    next_cursor = base64.b64encode(f"next:{offset + limit}".encode()).decode() if more else ""
+    return page, next_cursor
+
+
+def _user_json(slack: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    return user_json(
+        id=user["id"],
+        name=user["name"],
+        email=user.get("email"),
+        real_name=user.get("real_name", ""),
+        team_id=slack["team_id"],
+        deleted=user.get("deleted", False),
+        is_bot=user.get("is_bot", False),
+        is_restricted=user.get("is_restricted", False),
+        is_ultra_restricted=user.get("is_ultra_restricted", False),
+    )
+
+
+def _user(slack: dict[str, Any], user_id: str) -> dict[str, Any] | None:
+    return next((u for u in slack["users"] if u["id"] == user_id), None)
