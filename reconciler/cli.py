@@ -24,6 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check policy files offline (the pre-commit hook).",
     ),
     "schedule": ("reconciler.commands.schedule", "Print the coming handoffs: who is on call when."),
+    "plan": ("reconciler.commands.plan", "Show what apply would change in OpsGenie and Slack."),
+    "apply": ("reconciler.commands.apply", "Make OpsGenie and Slack match the policy."),
+    "drift": ("reconciler.commands.drift", "Report what changed behind the policy's back."),
     "schema": ("reconciler.commands.schema", "Print the policy JSON Schema."),
     "sandbox": (
         "reconciler.commands.sandbox",

@@ -121,3 +121,34 @@ class Shift:
     start: datetime
     end: datetime
     participant: str
+
+
+def handover(current: Rotation | None, desired: Rotation, now: datetime) -> Rotation:
+    """The rotation to send so that `desired` takes effect without changing who is on call now.
+
+    `desired` has the policy's participants, shift length, handoff time and anchor; `current` is
+    the live rotation. The result keeps the desired timing but is anchored at the start of the
+    desired shift that holds `now`, with the list turned so whoever is on call now stays on call
+    until the next handoff (if they are still rostered; otherwise whoever would have followed
+    them). Without a live rotation, or before the policy's first handoff, it is `desired` as is.
+    """
+    if current is None or now < desired.anchor:
+        return desired
+    k_live = current.index_at(now)
+    if k_live < 0:  # the live rotation has not started: nobody to keep
+        return desired
+    first = _keeper(current.participants, k_live, desired.participants)
+    turned = desired.participants[first:] + desired.participants[:first]
+    return Rotation(turned, desired.shift, desired.boundary(desired.index_at(now)), desired.zone)
+
+
+def same_future(a: Rotation, b: Rotation, now: datetime, shifts: int) -> bool:
+    """Whether two rotations hand off at the same instants to the same people from `now` on."""
+    for x, y, _ in zip(a.shifts(now), b.shifts(now), range(shifts), strict=False):
+        if x.participant != y.participant:
+            return False
+        if x.start.astimezone(UTC) != y.start.astimezone(UTC) and x.start > now:
+            return False
+        if x.end.astimezone(UTC) != y.end.astimezone(UTC):
+            return False
+    return True

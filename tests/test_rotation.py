@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.rotation import Rotation
+from reconciler.rotation import Rotation, handover, same_future
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEEK = timedelta(weeks=1)
@@ -101,3 +101,40 @@ def test_every_instant_is_in_exactly_the_shift_that_holds_it(instant: datetime) 
     shift = r.shift_at(instant)
     assert shift is not None
     assert shift.start <= instant < shift.end
+
+
+@settings(max_examples=300, derandomize=True)
+@given(
+    now=instants,
+    old=rosters,
+    new=rosters,
+    weeks=st.integers(1, 3),
+    hour=st.sampled_from([9, 10, 14]),
+)
+def test_handover_keeps_the_person_on_call_now_whatever_changes(
+    now: datetime, old: list[str], new: list[str], weeks: int, hour: int
+) -> None:
+    live = weekly(*old)
+    desired = Rotation.from_handoff(
+        tuple(new), timedelta(weeks=weeks), date(2026, 1, 5), time(hour), CHICAGO
+    )
+    sent = handover(live, desired, now)
+    current = live.on_call_at(now)
+    if current in new:
+        assert sent.on_call_at(now) == current
+    else:
+        assert sent.on_call_at(now) in new
+    # The desired timing holds from the next handoff on: same weekday, same local time.
+    upcoming = sent.shift_at(now).end.astimezone(CHICAGO)
+    assert upcoming.time() == time(hour) and upcoming.weekday() == 0
+    # And the order that follows is the new one.
+    later = [s.participant for s, _ in zip(sent.shifts(now), range(len(new) + 1), strict=False)]
+    i = new.index(later[0])
+    assert later[1:] == [new[(i + j) % len(new)] for j in range(1, len(new) + 1)]
+
+
+def test_a_live_rotation_already_as_wanted_is_the_same_future() -> None:
+    now = datetime(2026, 3, 11, tzinfo=UTC)
+    live = weekly("a", "b", "c")
+    assert same_future(live, handover(live, weekly("a", "b", "c"), now), now, 6)
+    assert not same_future(live, handover(live, weekly("a", "c", "b"), now), now, 6)

@@ -248,6 +248,10 @@ class OpsGenieReader:
             names.update({s["id"]: s["name"] for s in self._get("/v2/schedules").get("data") or []})
         return sorted((parse.routing_rule(r, names) for r in listed), key=lambda r: r.order)
 
+    def routing_rules_of(self, team_ids: list[str]) -> list[list[live.RoutingRule]]:
+        """Routing rules of several teams, read in parallel (bounded)."""
+        return self._http.parallel(self.routing_rules, team_ids)
+
     def on_call(self, schedule_id: str, at: datetime | None = None) -> list[str]:
         """Usernames on call now (or `at`), overrides included, as OpsGenie computes it."""
         params: dict[str, Any] = {"scheduleIdentifierType": "id", "flat": "true"}

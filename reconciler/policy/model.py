@@ -135,12 +135,13 @@ class HandoffNotes(Strict):
 class Thresholds(Strict):
     """Changes beyond these are blocked in the plan; `apply --force` overrides."""
 
+    # A team owns about a dozen objects; shares only mean something for larger ones.
     max_delete_percent: int = Field(default=25, ge=0, le=100)
-    max_update_percent: int = Field(default=30, ge=0, le=100)
-    max_deletes: int = Field(default=10, ge=0)
-    max_updates: int = Field(default=50, ge=0)
+    max_update_percent: int = Field(default=50, ge=0, le=100)
+    max_deletes: int = Field(default=5, ge=0)
+    max_updates: int = Field(default=25, ge=0)
     percent_applies_from: int = Field(
-        default=10, ge=0, description="Percentages apply once this many objects exist."
+        default=20, ge=0, description="Percentages apply once the team owns this many objects."
     )
 
 

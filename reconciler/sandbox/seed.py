@@ -246,7 +246,8 @@ def _opsgenie(state: SandboxState) -> None:
     escalation = {
         "id": state.opsgenie_id("escalation"),
         "name": "Delivery_oncall_escalation",
-        "description": f"Page the EOC, then the TM {OWNERSHIP_MARKER}",
+        "description": "Page the engineer on call, then the technical manager (Delivery) "
+        f"{OWNERSHIP_MARKER}",
         "ownerTeam": {"id": delivery["id"], "name": "Delivery"},
         "rules": [
             {

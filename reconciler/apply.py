@@ -1,0 +1,200 @@
+"""Carrying out a plan: in dependency order, a line per change, stop at the first error.
+
+Creates and updates go team, schedule, rotation, escalation, routing rule, then Slack; deletes go
+the other way, so nothing is deleted while something still refers to it (OpsGenie answers 428).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reconciler import live
+from reconciler.clients.factory import Writers
+from reconciler.errors import ReconcileError
+from reconciler.plan.build import sort_for_apply
+from reconciler.plan.model import Change, Plan
+from reconciler.plan.observe import LiveState
+from reconciler.plan.rotations import NOBODY
+
+
+@dataclass
+class Outcome:
+    done: list[Change] = field(default_factory=list)
+    failed: Change | None = None
+    error: str | None = None
+    skipped: list[Change] = field(default_factory=list)  # blocked, or after the failure
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": sum(c.action in ("create", "replace") for c in self.done),
+            "changed": sum(c.action == "update" for c in self.done),
+            "destroyed": sum(c.action in ("delete", "replace") for c in self.done),
+        }
+
+
+class Applier:
+    def __init__(self, writers: Writers, state: LiveState, report: Callable[[str], None]) -> None:
+        self.og = writers.oncall
+        self.sl = writers.slack
+        self.report = report
+        self.team_ids = {t.name: t.id for t in state.teams.values()}
+        self.schedule_ids = {s.name: s.id for s in state.schedules.values()}
+
+    def apply(self, plan: Plan, *, force: bool = False) -> Outcome:
+        outcome = Outcome()
+        pending = sort_for_apply([c for c in plan.actionable if force or not c.blocked])
+        outcome.skipped = [c for c in plan.actionable if c.blocked and not force]
+        for i, change in enumerate(pending):
+            try:
+                self._one(change)
+            except ReconcileError as exc:
+                outcome.failed, outcome.error = change, str(exc)
+                outcome.skipped += pending[i + 1 :]
+                self.report(f"{change.symbol} {change.kind} {change.name}: FAILED: {exc}")
+                return outcome
+            outcome.done.append(change)
+            self.report(f"{change.symbol} {change.kind} {change.name}: {_past(change.action)}")
+        return outcome
+
+    # -- one change ------------------------------------------------------------------------------
+
+    def _one(self, change: Change) -> None:
+        op: dict[str, Any] = change.operation
+        handler = getattr(self, f"_{op['op']}")
+        handler(op)
+
+    def _create_team(self, op: dict[str, Any]) -> None:
+        members = [live.TeamMember(u, r) for u, r in op["members"]]
+        self.team_ids[op["name"]] = self.og.create_team(op["name"], op["description"], members)
+
+    def _update_team(self, op: dict[str, Any]) -> None:
+        members = [live.TeamMember(u, r) for u, r in op["members"]] if "members" in op else None
+        self.og.update_team(op["team_id"], description=op.get("description"), members=members)
+
+    def _create_schedule(self, op: dict[str, Any]) -> None:
+        team_id = self._team(op["team"])
+        self.schedule_ids[op["name"]] = self.og.create_schedule(
+            op["name"], op["description"], op["time_zone"], team_id
+        )
+
+    def _update_schedule(self, op: dict[str, Any]) -> None:
+        self.og.update_schedule(
+            op["schedule_id"],
+            description=op.get("description"),
+            time_zone=op.get("time_zone"),
+            enabled=op.get("enabled"),
+        )
+
+    def _delete_schedule(self, op: dict[str, Any]) -> None:
+        self.og.delete_schedule(op["schedule_id"])
+
+    def _create_rotation(self, op: dict[str, Any]) -> None:
+        schedule_id = op.get("schedule_id") or self._schedule(op["schedule"])
+        self.og.create_rotation(schedule_id, _rotation("", op["rotation"]))
+
+    def _update_rotation(self, op: dict[str, Any]) -> None:
+        self.og.update_rotation(op["schedule_id"], _rotation(op["rotation_id"], op["rotation"]))
+
+    def _replace_rotation(self, op: dict[str, Any]) -> None:
+        self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
+        self.og.create_rotation(op["schedule_id"], _rotation("", op["rotation"]))
+
+    def _delete_rotation(self, op: dict[str, Any]) -> None:
+        self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
+
+    def _create_escalation(self, op: dict[str, Any]) -> None:
+        self.og.create_escalation(
+            op["name"], op["description"], self._team(op["team"]), [_rule(r) for r in op["rules"]]
+        )
+
+    def _update_escalation(self, op: dict[str, Any]) -> None:
+        rules = [_rule(r) for r in op["rules"]] if "rules" in op else None
+        self.og.update_escalation(
+            op["escalation_id"], description=op.get("description"), rules=rules
+        )
+
+    def _delete_escalation(self, op: dict[str, Any]) -> None:
+        self.og.delete_escalation(op["escalation_id"])
+
+    def _create_routing_rule(self, op: dict[str, Any]) -> None:
+        self.og.create_routing_rule(self._team(op["team"]), _routing("", op["rule"]))
+
+    def _update_routing_rule(self, op: dict[str, Any]) -> None:
+        self.og.update_routing_rule(self._team(op["team"]), _routing(op["rule_id"], op["rule"]))
+
+    def _slack_channel(self, op: dict[str, Any]) -> None:
+        channel_id = op.get("channel_id")
+        if op.get("create"):
+            channel_id = self.sl.create_channel(op["name"]).id  # the creator is a member
+        elif op.get("join"):
+            self.sl.join(channel_id)
+        if op.get("purpose") is not None:
+            self.sl.set_purpose(channel_id, op["purpose"])
+
+    def _slack_group(self, op: dict[str, Any]) -> None:
+        if op.get("create"):
+            self.sl.create_group(op["name"], op["handle"], op.get("description") or "")
+            return
+        if op.get("enable"):
+            self.sl.enable_group(op["group_id"])
+        if "name" in op or "description" in op:
+            self.sl.update_group(
+                op["group_id"], name=op.get("name"), description=op.get("description")
+            )
+
+    def _team(self, name: str) -> str:
+        if name not in self.team_ids:
+            raise ReconcileError(f"team {name!r} does not exist in OpsGenie")
+        return self.team_ids[name]
+
+    def _schedule(self, name: str) -> str:
+        if name not in self.schedule_ids:
+            raise ReconcileError(f"schedule {name!r} does not exist in OpsGenie")
+        return self.schedule_ids[name]
+
+
+def _past(action: str) -> str:
+    return {"create": "created", "update": "updated", "replace": "replaced", "delete": "destroyed"}[
+        action
+    ]
+
+
+def _rotation(rotation_id: str, body: dict[str, Any]) -> live.ScheduleRotation:
+    return live.ScheduleRotation(
+        id=rotation_id,
+        name=body["name"],
+        type=body["type"],
+        length=body["length"],
+        start=datetime.fromisoformat(body["start"]),
+        end=None,
+        participants=tuple(
+            live.Participant("none", None) if p == NOBODY else live.Participant("user", p)
+            for p in body["participants"]
+        ),
+    )
+
+
+def _rule(body: dict[str, Any]) -> live.EscalationRule:
+    return live.EscalationRule(
+        body["delay"],
+        body["condition"],
+        body["notify_type"],
+        live.Recipient(body["recipient_type"], body["recipient"]),
+    )
+
+
+def _routing(rule_id: str, body: dict[str, Any]) -> live.RoutingRule:
+    return live.RoutingRule(
+        rule_id,
+        body["name"],
+        0,
+        False,
+        "match-all",
+        body["notify_type"],
+        body["notify_name"],
+        None,
+        body.get("time_zone"),
+    )

@@ -1,0 +1,119 @@
+"""`reconcile apply`: make OpsGenie and Slack match the policy, then check that they do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler import connect, engine, exit_codes, output, planfile
+from reconciler.apply import Applier, Outcome
+from reconciler.errors import ReconcileError
+from reconciler.render import render
+from reconciler.settings import Settings
+
+
+def run(
+    settings: Settings,
+    plan_path: str | None,
+    paths: list[str],
+    target: str | None,
+    auto_approve: bool,
+    force: bool,
+) -> int:
+    saved = None
+    if plan_path is not None:
+        saved = planfile.load(Path(plan_path))
+        paths, target = saved["paths"], saved.get("target")
+    writers = connect.writers(settings)
+    try:
+        planned = engine.plan(settings, paths, target, readers=writers)
+        plan = planned.plan
+        if saved is not None:
+            planfile.check_fresh(saved, plan)
+        else:
+            output.write_line(render(plan, "text", colour=output.use_colour()).rstrip("\n"))
+        if plan.empty:
+            if saved is not None:
+                output.write_line("No changes. OpsGenie and Slack match the policy.")
+            return exit_codes.OK
+        if plan.blocked and force:
+            output.write_line(f"--force: applying {len(plan.blocked)} blocked change(s) too")
+        if saved is None and not auto_approve:
+            _confirm()
+        outcome = Applier(writers, planned.state, output.write_line).apply(plan, force=force)
+        _account(outcome)
+        if outcome.failed is not None:
+            return exit_codes.ERROR
+        after = engine.plan(settings, paths, target, readers=writers).plan
+    finally:
+        writers.close()
+    remaining = [c for c in after.actionable if not c.blocked]
+    if remaining:
+        output.write_line("Still different after apply:")
+        for change in remaining:
+            output.write_line(f"  {change.symbol} {change.kind} {change.name}: {change.reason}")
+        return exit_codes.ERROR
+    return exit_codes.OK
+
+
+def _confirm() -> None:
+    output.write_line("")
+    output.write_line("Do you want to perform these actions? Only 'yes' will be accepted.")
+    try:
+        answer = click.prompt("  Enter a value", default="", show_default=False)
+    except click.exceptions.Abort:
+        answer = ""
+    if answer.strip() != "yes":
+        raise ReconcileError("apply cancelled: nothing was changed")
+
+
+def _account(outcome: Outcome) -> None:
+    counts = outcome.counts()
+    totals = (
+        f"Resources: {counts['added']} added, {counts['changed']} changed, "
+        f"{counts['destroyed']} destroyed."
+    )
+    if outcome.failed is None:
+        output.write_line(f"Apply complete! {totals}")
+    else:
+        output.write_line(f"Apply stopped at the first error. {totals}")
+        output.write_line(f"  failed: {outcome.failed.kind} {outcome.failed.name}: {outcome.error}")
+    not_done = [c for c in outcome.skipped]
+    if not_done:
+        output.write_line("  not attempted:")
+        for change in not_done:
+            why = f" (blocked: {change.blocked})" if change.blocked else ""
+            output.write_line(f"    {change.symbol} {change.kind} {change.name}{why}")
+
+
+@click.command("apply")
+@click.argument("planfile_path", metavar="[PLANFILE]", required=False, type=click.Path())
+@click.option(
+    "--policies",
+    "paths",
+    multiple=True,
+    type=click.Path(),
+    help="Policy paths when no plan file is given (default: policies/).",
+)
+@click.option("--target", help="Only this team (without a plan file).")
+@click.option("--auto-approve", is_flag=True, help="Do not ask before applying.")
+@click.option("--force", is_flag=True, help="Apply changes the safety rules blocked, too.")
+@click.pass_obj
+def command(
+    settings: Settings,
+    planfile_path: str | None,
+    paths: tuple[str, ...],
+    target: str | None,
+    auto_approve: bool,
+    force: bool,
+) -> int:
+    """Apply a saved plan exactly, or plan, show and ask first."""
+    return run(
+        settings or Settings(),
+        planfile_path,
+        list(paths) or ["policies"],
+        target,
+        auto_approve,
+        force,
+    )

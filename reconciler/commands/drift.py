@@ -1,0 +1,53 @@
+"""`reconcile drift`: report what changed behind the policy's back. Reads only (unless posting)."""
+
+from __future__ import annotations
+
+import click
+
+from reconciler import connect, engine, exit_codes, output
+from reconciler.errors import ReconcileError
+from reconciler.render import render
+from reconciler.settings import Settings
+
+
+def run(
+    settings: Settings, paths: list[str], fmt: str, exit_code: bool, post_to: str | None
+) -> int:
+    planned = engine.plan(settings, paths)
+    plan = planned.plan
+    fingerprint = plan.fingerprint() if not plan.empty else "none"
+    if fmt == "text":
+        output.write_line(render(plan, "text", colour=output.use_colour()).rstrip("\n"))
+        output.write_line(f"Drift fingerprint: {fingerprint}")
+    else:
+        output.write_line(render(plan, fmt, title="drift report").rstrip("\n"))
+    if post_to:
+        _post(settings, post_to.lstrip("#"), render(plan, "markdown", title="drift report"))
+    if exit_code and not plan.empty:
+        return exit_codes.CHANGES
+    return exit_codes.OK
+
+
+def _post(settings: Settings, channel: str, text: str) -> None:
+    writers = connect.writers(settings)
+    try:
+        found = [c for c in writers.slack.channels() if c.name == channel and not c.is_archived]
+        if not found:
+            raise ReconcileError(f"cannot post the drift report: no channel #{channel}")
+        writers.slack.post_message(found[0].id, text[:39_000])
+    finally:
+        writers.close()
+    output.error_line(f"drift report posted to #{channel}")
+
+
+@click.command("drift")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option("--exit-code", "exit_code", is_flag=True, help="Exit 2 when there is drift.")
+@click.option("--post-to", metavar="CHANNEL", help="Post the Markdown report to this channel.")
+@click.pass_obj
+def command(
+    settings: Settings, paths: tuple[str, ...], fmt: str, exit_code: bool, post_to: str | None
+) -> int:
+    """Report drift between the policies and OpsGenie and Slack, for every team."""
+    return run(settings or Settings(), list(paths) or ["policies"], fmt, exit_code, post_to)

@@ -1,0 +1,53 @@
+"""`reconcile plan`: what apply would change in OpsGenie and Slack. Reads only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler import engine, exit_codes, output, planfile
+from reconciler.render import render
+from reconciler.settings import Settings
+
+
+def run(
+    settings: Settings,
+    paths: list[str],
+    out: str | None,
+    fmt: str,
+    detailed: bool,
+    target: str | None,
+) -> int:
+    planned = engine.plan(settings, paths, target)
+    output.write_line(render(planned.plan, fmt, colour=output.use_colour()).rstrip("\n"))
+    if out:
+        planfile.save(Path(out), planned.plan, paths, target)
+        output.error_line(f"plan saved to {out}; apply it with: reconcile apply {out}")
+    if detailed and not planned.plan.empty:
+        return exit_codes.CHANGES
+    return exit_codes.OK
+
+
+@click.command("plan")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `apply`.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option(
+    "--detailed-exitcode",
+    "detailed",
+    is_flag=True,
+    help="Exit 0 without changes, 2 with changes, 1 on error.",
+)
+@click.option("--target", help="Only this team.")
+@click.pass_obj
+def command(
+    settings: Settings,
+    paths: tuple[str, ...],
+    out: str | None,
+    fmt: str,
+    detailed: bool,
+    target: str | None,
+) -> int:
+    """Show what apply would change (default PATHS: policies/)."""
+    return run(settings or Settings(), list(paths) or ["policies"], out, fmt, detailed, target)

@@ -1,0 +1,54 @@
+"""The steps plan, apply and drift share: policies in, live state read, Plan out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reconciler import connect, output
+from reconciler.clients.factory import Readers
+from reconciler.errors import PolicyError, ReconcileError
+from reconciler.plan.build import desired_teams, inputs_hash, make_plan
+from reconciler.plan.model import Plan
+from reconciler.plan.observe import LiveState, observe
+from reconciler.policy.files import LoadedPolicy, load_policies
+from reconciler.settings import Settings
+
+
+@dataclass
+class Planned:
+    plan: Plan
+    state: LiveState
+    policies: list[LoadedPolicy]
+    now: datetime
+
+
+def load(paths: list[str], target: str | None = None) -> list[LoadedPolicy]:
+    result = load_policies(paths)
+    for problem in result.problems:
+        output.error_line(str(problem))
+    if not result.ok:
+        raise PolicyError(result.errors)
+    chosen = [p for p in result.policies if target is None or p.policy.team.name == target]
+    if target is not None and not chosen:
+        raise ReconcileError(f"no policy declares team {target!r}")
+    return chosen
+
+
+def plan(
+    settings: Settings,
+    paths: list[str],
+    target: str | None = None,
+    readers: Readers | None = None,
+) -> Planned:
+    policies = load(paths, target)
+    now = connect.now(settings)
+    own = readers is None
+    readers = readers or connect.readers(settings)
+    try:
+        teams = desired_teams(policies)
+        state = observe(readers, [t.name for t in teams], now)
+    finally:
+        if own:
+            readers.close()
+    return Planned(make_plan(teams, state, now, inputs_hash(policies)), state, policies, now)

@@ -1,0 +1,106 @@
+"""Making the Plan: each declared team's desired state against the live state."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from reconciler.plan.desired import DesiredTeam, desired_team
+from reconciler.plan.model import Change, Plan, Unmanaged
+from reconciler.plan.observe import LiveState
+from reconciler.plan.opsgenie_diff import diff_team
+from reconciler.plan.safety import guard
+from reconciler.plan.slack_diff import diff_slack
+from reconciler.policy.files import LoadedPolicy
+from reconciler.policy.names import is_owned
+
+KIND_ORDER = {
+    "team": 0,
+    "schedule": 1,
+    "rotation": 2,
+    "escalation": 3,
+    "routing_rule": 4,
+    "slack_channel": 5,
+    "slack_user_group": 6,
+}
+
+
+def inputs_hash(policies: list[LoadedPolicy]) -> str:
+    digest = hashlib.sha256()
+    for loaded in sorted(policies, key=lambda p: p.file):
+        digest.update(loaded.file.encode())
+        digest.update(Path(loaded.file).read_bytes() if Path(loaded.file).exists() else b"")
+    return "sha256:" + digest.hexdigest()
+
+
+def desired_teams(policies: list[LoadedPolicy]) -> list[DesiredTeam]:
+    return [desired_team(p.policy, p.file) for p in policies]
+
+
+def make_plan(teams: list[DesiredTeam], state: LiveState, now: datetime, inputs: str = "") -> Plan:
+    changes: list[Change] = []
+    impacts = []
+    for team in sorted(teams, key=lambda t: t.name.lower()):
+        team_changes, team_impacts = diff_team(team, state, now)
+        team_changes += diff_slack(team, state)
+        owned = sum(c.action != "create" for c in team_changes)
+        changes += guard(team, team_changes, owned)
+        impacts += team_impacts
+    plan = Plan(
+        teams=sorted(t.name for t in teams),
+        changes=changes,
+        impacts=impacts,
+        unmanaged=_unmanaged(teams, state),
+        warnings=_warnings(teams, state),
+        inputs=inputs,
+        now=now.isoformat(),
+    )
+    return plan
+
+
+def _unmanaged(teams: list[DesiredTeam], state: LiveState) -> list[Unmanaged]:
+    """OpsGenie objects without the marker: shown, never touched."""
+    declared = {t.name.lower() for t in teams}
+    found = []
+    for team in state.teams.values():
+        if not is_owned(team.description):
+            found.append(Unmanaged("opsgenie", "team", team.name, "no ownership marker"))
+    for kind, objects in (("schedule", state.schedules), ("escalation", state.escalations)):
+        for obj in objects.values():
+            if is_owned(obj.description):
+                continue
+            owner = obj.owner_team or ""
+            default = obj.name in (f"{owner}_schedule", f"{owner}_escalation")
+            why = (
+                f"OpsGenie's default for team {owner}"
+                if default and owner.lower() in declared
+                else "no ownership marker"
+            )
+            found.append(Unmanaged("opsgenie", kind, obj.name, why))
+    for key, rules in state.routing_rules.items():
+        team_name = state.teams[key].name if key in state.teams else key
+        for rule in rules:
+            if rule.is_default:
+                name = f"{rule.name} ({team_name})"
+                found.append(Unmanaged("opsgenie", "routing_rule", name, "OpsGenie's default rule"))
+    return sorted(found, key=lambda u: (u.vendor, u.kind, u.name.lower()))
+
+
+def _warnings(teams: list[DesiredTeam], state: LiveState) -> list[str]:
+    declared = {t.name.lower() for t in teams}
+    warnings = [
+        f"team {t.name!r} carries reconcile's marker but no policy declares it; it is left alone"
+        for key, t in sorted(state.teams.items())
+        if is_owned(t.description) and key not in declared
+    ]
+    return warnings + [f"Slack said: {w}" for w in state.slack_warnings]
+
+
+def sort_for_apply(changes: list[Change]) -> list[Change]:
+    """Creates and updates in dependency order; deletes after, in reverse."""
+    forward = [c for c in changes if c.action in ("create", "update", "replace")]
+    backward = [c for c in changes if c.action == "delete"]
+    forward.sort(key=lambda c: KIND_ORDER.get(c.kind, 99))
+    backward.sort(key=lambda c: -KIND_ORDER.get(c.kind, 99))
+    return forward + backward

@@ -1,0 +1,143 @@
+"""The Plan: one typed result, many renderers (text, Markdown, JSON).
+
+A Change says what happens to one object and why; blocked changes are still in the plan (so a
+reviewer sees them) but apply refuses them without --force. `operation` holds what apply needs,
+in plain JSON, so a plan file can be applied exactly as it was reviewed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+FORMAT_VERSION = 1
+Action = Literal["create", "update", "replace", "delete", "no-op"]
+SYMBOL = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    vendor: str  # opsgenie, slack
+    kind: str  # team, schedule, rotation, escalation, routing_rule, slack_channel, ...
+    name: str
+    team: str
+    action: Action
+    reason: str
+    fields: tuple[FieldChange, ...] = ()
+    notes: tuple[str, ...] = ()
+    blocked: str | None = None
+    operation: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.vendor}:{self.kind}:{self.name}"
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOL[self.action]
+
+
+@dataclass(frozen=True)
+class Handoff:
+    start: str  # ISO instant, local offset
+    person: str | None
+
+
+@dataclass(frozen=True)
+class OnCallImpact:
+    """What a rotation change does to who is on call, now and at the next handoffs."""
+
+    team: str
+    rotation: str
+    now_before: str | None
+    now_after: str | None
+    next_before: tuple[Handoff, ...]
+    next_after: tuple[Handoff, ...]
+
+    @property
+    def now_unchanged(self) -> bool:
+        return self.now_before == self.now_after
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    vendor: str
+    kind: str
+    name: str
+    why: str
+
+
+@dataclass
+class Plan:
+    teams: list[str]
+    changes: list[Change]
+    impacts: list[OnCallImpact] = field(default_factory=list)
+    unmanaged: list[Unmanaged] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    inputs: str = ""  # a hash of the policy files the plan was made from
+    now: str = ""  # the instant the plan reasoned about
+
+    @property
+    def actionable(self) -> list[Change]:
+        return [c for c in self.changes if c.action != "no-op"]
+
+    @property
+    def blocked(self) -> list[Change]:
+        return [c for c in self.actionable if c.blocked]
+
+    def counts(self) -> dict[str, int]:
+        add = sum(c.action in ("create", "replace") for c in self.actionable)
+        change = sum(c.action == "update" for c in self.actionable)
+        destroy = sum(c.action in ("delete", "replace") for c in self.actionable)
+        return {"add": add, "change": change, "destroy": destroy}
+
+    @property
+    def empty(self) -> bool:
+        return not self.actionable
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "format_version": FORMAT_VERSION,
+            "teams": self.teams,
+            "now": self.now,
+            "inputs": self.inputs,
+            "summary": {**self.counts(), "blocked": len(self.blocked)},
+            "changes": [_change_dict(c) for c in self.changes],
+            "on_call_impact": [asdict(i) for i in self.impacts],
+            "unmanaged": [asdict(u) for u in self.unmanaged],
+            "warnings": self.warnings,
+        }
+        data["checksum"] = checksum(data)
+        return data
+
+    def fingerprint(self) -> str:
+        """A stable hash of what differs, so a scheduler can tell new drift from old."""
+        material = sorted(
+            json.dumps(
+                [c.key, c.action, [asdict(f) for f in c.fields]], sort_keys=True, default=str
+            )
+            for c in self.actionable
+        )
+        return hashlib.sha256("\n".join(material).encode()).hexdigest()[:16]
+
+
+def _change_dict(change: Change) -> dict[str, Any]:
+    data = asdict(change)
+    data["fields"] = [asdict(f) for f in change.fields]
+    data["notes"] = list(change.notes)
+    return data
+
+
+def checksum(data: dict[str, Any]) -> str:
+    body = {k: v for k, v in data.items() if k != "checksum"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

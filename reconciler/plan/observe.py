@@ -1,0 +1,60 @@
+"""Reading the live state a plan needs, once per run, both vendors at the same time.
+
+Reads grow with the number of declared teams (a team's details and its routing rules), not with
+channels or people beyond paging. A failed read raises: it is never taken for "absent".
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from reconciler import live
+from reconciler.clients.factory import Readers
+
+
+@dataclass
+class LiveState:
+    now: datetime
+    teams: dict[str, live.Team] = field(default_factory=dict)  # by lower-case name
+    schedules: dict[str, live.Schedule] = field(default_factory=dict)
+    escalations: dict[str, live.Escalation] = field(default_factory=dict)
+    routing_rules: dict[str, list[live.RoutingRule]] = field(default_factory=dict)  # team name
+    channels: dict[str, live.Channel] = field(default_factory=dict)  # by name
+    groups: dict[str, live.UserGroup] = field(default_factory=dict)  # by handle
+    slack_identity: live.SlackIdentity | None = None
+    slack_warnings: list[str] = field(default_factory=list)
+
+
+def observe(readers: Readers, team_names: list[str], now: datetime) -> LiveState:
+    state = LiveState(now)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        oncall = pool.submit(_oncall, readers, team_names, state)
+        slack = pool.submit(_slack, readers, state)
+        oncall.result()
+        slack.result()
+    return state
+
+
+def _oncall(readers: Readers, team_names: list[str], state: LiveState) -> None:
+    og = readers.oncall
+    state.teams = {t.name.lower(): t for t in og.teams()}
+    state.schedules = {s.name.lower(): s for s in og.schedules()}
+    state.escalations = {e.name.lower(): e for e in og.escalations()}
+    ours = [state.teams[n.lower()] for n in team_names if n.lower() in state.teams]
+    rules = og.routing_rules_of([t.id for t in ours])
+    state.routing_rules = {t.name.lower(): r for t, r in zip(ours, rules, strict=True)}
+
+
+def _slack(readers: Readers, state: LiveState) -> None:
+    sl = readers.slack
+    state.slack_identity = sl.preflight()
+    channels: dict[str, live.Channel] = {}
+    for channel in sl.channels():
+        # An archived channel keeps its name; prefer the live one if both exist.
+        if channel.name not in channels or channels[channel.name].is_archived:
+            channels[channel.name] = channel
+    state.channels = channels
+    state.groups = {g.handle: g for g in sl.user_groups() if g.handle}
+    state.slack_warnings = list(sl.warnings)

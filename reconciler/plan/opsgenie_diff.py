@@ -1,0 +1,509 @@
+"""OpsGenie: desired objects against live ones, one team at a time.
+
+Both sides are normalised before comparing (members as sets, rules ordered by delay, zones
+canonical, instants compared as instants); field differences come from deepdiff. Objects without
+the ownership marker are never changed: a name clash with one blocks the change instead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from reconciler import live
+from reconciler.plan.desired import DesiredSchedule, DesiredTeam
+from reconciler.plan.model import Change, FieldChange, OnCallImpact
+from reconciler.plan.observe import LiveState
+from reconciler.plan.rotations import as_rotation, impact, operation_body, target, unchanged
+from reconciler.policy.names import is_owned
+
+VENDOR = "opsgenie"
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:
+    """The top-level fields that differ, per deepdiff on the normalised forms."""
+    diff = DeepDiff(before, after, ignore_order=True)
+    fields = sorted(str(key) for key in diff.affected_root_keys)
+    return tuple(FieldChange(f, _plain(before.get(f)), _plain(after.get(f))) for f in fields)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value
+
+
+def _members(members: frozenset[live.TeamMember]) -> set[str]:
+    return {f"{m.username} ({m.role})" for m in members}
+
+
+def _rules(rules: tuple[live.EscalationRule, ...]) -> list[str]:
+    return [
+        f"at {r.delay_minutes}m {r.condition} notify {r.notify_type} "
+        f"{r.recipient.type} {r.recipient.name}"
+        for r in sorted(rules, key=live.EscalationRule.sort_key)
+    ]
+
+
+def _unmanaged(team: DesiredTeam, kind: str, name: str) -> frozenset[str]:
+    return team.unmanaged_fields.get(f"{kind}:{name}", frozenset())
+
+
+def _drop(fields: tuple[FieldChange, ...], skip: frozenset[str]) -> tuple[FieldChange, ...]:
+    return tuple(f for f in fields if f.field not in skip)
+
+
+def _clash(team: DesiredTeam, kind: str, name: str) -> Change:
+    return Change(
+        VENDOR,
+        kind,
+        name,
+        team.name,
+        "create",
+        f"{kind} {name!r} is wanted",
+        blocked=f"a {kind} named {name!r} exists but does not carry reconcile's ownership "
+        "marker; add '[managed by reconcile]' to its description to adopt it, or rename it",
+    )
+
+
+def diff_team(
+    team: DesiredTeam, state: LiveState, now: datetime
+) -> tuple[list[Change], list[OnCallImpact]]:
+    changes: list[Change] = []
+    impacts: list[OnCallImpact] = []
+    live_team = state.teams.get(team.name.lower())
+    members = [[m.username, m.role] for m in sorted(team.members, key=lambda m: m.username)]
+    if live_team is None:
+        changes.append(
+            Change(
+                VENDOR,
+                "team",
+                team.name,
+                team.name,
+                "create",
+                "declared, not in OpsGenie",
+                fields=(
+                    FieldChange("description", None, team.description),
+                    FieldChange("members", None, sorted(_members(team.members))),
+                ),
+                notes=(
+                    f"OpsGenie also creates {team.name}_schedule, {team.name}_escalation and a "
+                    "default routing rule with every new team; reconcile leaves them alone",
+                ),
+                operation={
+                    "op": "create_team",
+                    "name": team.name,
+                    "description": team.description,
+                    "members": members,
+                },
+            )
+        )
+    elif not is_owned(live_team.description):
+        return [_clash(team, "team", team.name)], []
+    else:
+        before = {"description": live_team.description, "members": _members(live_team.members)}
+        after = {"description": team.description, "members": _members(team.members)}
+        fields = _drop(field_changes(before, after), _unmanaged(team, "team", team.name))
+        if fields:
+            op: dict[str, Any] = {"op": "update_team", "team": team.name, "team_id": live_team.id}
+            for f in fields:
+                op[f.field] = members if f.field == "members" else team.description
+            blocked = None
+            if "members" in op and not any(role == "admin" for _, role in members):
+                blocked = "the team would be left without an admin"
+            changes.append(
+                Change(
+                    VENDOR,
+                    "team",
+                    team.name,
+                    team.name,
+                    "update",
+                    "differs from the policy",
+                    fields,
+                    blocked=blocked,
+                    operation=op,
+                )
+            )
+        else:
+            changes.append(Change(VENDOR, "team", team.name, team.name, "no-op", "as declared"))
+    for schedule in team.schedules:
+        schedule_changes, schedule_impacts = _diff_schedule(team, schedule, state, now)
+        changes += schedule_changes
+        impacts += schedule_impacts
+    changes += _diff_escalation(team, state)
+    changes += _diff_routing(team, state)
+    changes += _undeclared(team, state)
+    return changes, impacts
+
+
+def _diff_schedule(
+    team: DesiredTeam, want: DesiredSchedule, state: LiveState, now: datetime
+) -> tuple[list[Change], list[OnCallImpact]]:
+    have = state.schedules.get(want.name.lower())
+    rotation = want.rotation
+    if have is None:
+        sent = target(rotation, None, now)
+        return [
+            Change(
+                VENDOR,
+                "schedule",
+                want.name,
+                team.name,
+                "create",
+                "declared, not in OpsGenie",
+                fields=(FieldChange("time_zone", None, want.time_zone),),
+                operation={
+                    "op": "create_schedule",
+                    "name": want.name,
+                    "team": team.name,
+                    "description": want.description,
+                    "time_zone": want.time_zone,
+                },
+            ),
+            Change(
+                VENDOR,
+                "rotation",
+                f"{want.name}/{rotation.name}",
+                team.name,
+                "create",
+                "declared, not in OpsGenie",
+                fields=(
+                    FieldChange("participants", None, list(sent.participants)),
+                    FieldChange("shift", None, f"{rotation.length} {rotation.type}"),
+                    FieldChange("start", None, sent.anchor.isoformat()),
+                ),
+                operation={
+                    "op": "create_rotation",
+                    "schedule": want.name,
+                    "rotation": operation_body(rotation, sent),
+                },
+            ),
+        ], [impact(team.name, rotation, None, sent, now)]
+    if not is_owned(have.description):
+        return [_clash(team, "schedule", want.name)], []
+    changes = []
+    before = {
+        "description": have.description,
+        "time_zone": have.time_zone,
+        "enabled": have.enabled,
+        "owner_team": have.owner_team,
+    }
+    after = {
+        "description": want.description,
+        "time_zone": want.time_zone,
+        "enabled": True,
+        "owner_team": team.name,
+    }
+    fields = _drop(field_changes(before, after), _unmanaged(team, "schedule", want.name))
+    if fields:
+        op = {
+            "op": "update_schedule",
+            "name": want.name,
+            "schedule_id": have.id,
+            **{f.field: f.after for f in fields if f.field != "owner_team"},
+        }
+        if any(f.field == "owner_team" for f in fields):
+            op["team"] = team.name
+        changes.append(
+            Change(
+                VENDOR,
+                "schedule",
+                want.name,
+                team.name,
+                "update",
+                "differs from the policy",
+                fields,
+                operation=op,
+            )
+        )
+    else:
+        changes.append(Change(VENDOR, "schedule", want.name, team.name, "no-op", "as declared"))
+    ours = [r for r in have.rotations if r.name == rotation.name]
+    rotation_changes, impacts = _diff_rotation(team, want, have, ours[0] if ours else None, now)
+    changes += rotation_changes
+    for other in have.rotations:
+        if other.name != rotation.name:
+            changes.append(
+                _stray(
+                    team,
+                    "rotation",
+                    f"{want.name}/{other.name or other.id}",
+                    {
+                        "op": "delete_rotation",
+                        "schedule": want.name,
+                        "schedule_id": have.id,
+                        "rotation_id": other.id,
+                    },
+                )
+            )
+    return changes, impacts
+
+
+def _diff_rotation(
+    team: DesiredTeam,
+    want: DesiredSchedule,
+    have: live.Schedule,
+    rotation: live.ScheduleRotation | None,
+    now: datetime,
+) -> tuple[list[Change], list[OnCallImpact]]:
+    desired = want.rotation
+    name = f"{want.name}/{desired.name}"
+    current = as_rotation(rotation, have.time_zone) if rotation else None
+    sent = target(desired, current, now)
+    body = operation_body(desired, sent)
+    if rotation is None:
+        return [
+            Change(
+                VENDOR,
+                "rotation",
+                name,
+                team.name,
+                "create",
+                "declared, not in OpsGenie",
+                fields=(FieldChange("participants", None, list(sent.participants)),),
+                operation={
+                    "op": "create_rotation",
+                    "schedule": want.name,
+                    "schedule_id": have.id,
+                    "rotation": body,
+                },
+            )
+        ], [impact(team.name, desired, None, sent, now)]
+    if "participants" in _unmanaged(team, "rotation", name) or unchanged(
+        current, rotation, desired, sent, now
+    ):
+        return [Change(VENDOR, "rotation", name, team.name, "no-op", "as declared")], []
+    before_people = [p.name or "(nobody)" for p in rotation.participants]
+    fields = [
+        FieldChange("participants", before_people, list(sent.participants)),
+        FieldChange("start", rotation.start.isoformat(), sent.anchor.isoformat()),
+    ]
+    if (rotation.type, rotation.length) != (desired.type, desired.length):
+        fields.append(
+            FieldChange(
+                "shift", f"{rotation.length} {rotation.type}", f"{desired.length} {desired.type}"
+            )
+        )
+    replace = rotation.type != desired.type
+    the_impact = impact(team.name, desired, current, sent, now)
+    note = (
+        "re-anchored at the current shift so who is on call now does not change"
+        if the_impact.now_unchanged
+        else f"{the_impact.now_before} is no longer rostered: {the_impact.now_after} takes over now"
+    )
+    return [
+        Change(
+            VENDOR,
+            "rotation",
+            name,
+            team.name,
+            "replace" if replace else "update",
+            "the shift type changes: OpsGenie rotations are replaced, not retyped"
+            if replace
+            else "participants, order or timing differ from the policy",
+            tuple(fields),
+            notes=(note,),
+            operation={
+                "op": "replace_rotation" if replace else "update_rotation",
+                "schedule": want.name,
+                "schedule_id": have.id,
+                "rotation_id": rotation.id,
+                "rotation": body,
+            },
+        )
+    ], [the_impact]
+
+
+def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
+    name = team.escalation_name
+    have = state.escalations.get(name.lower())
+    rules = [_rule_op(r) for r in team.escalation_rules]
+    if have is None:
+        return [
+            Change(
+                VENDOR,
+                "escalation",
+                name,
+                team.name,
+                "create",
+                "declared, not in OpsGenie",
+                fields=(FieldChange("rules", None, _rules(team.escalation_rules)),),
+                operation={
+                    "op": "create_escalation",
+                    "name": name,
+                    "team": team.name,
+                    "description": team.escalation_description,
+                    "rules": rules,
+                },
+            )
+        ]
+    if not is_owned(have.description):
+        return [_clash(team, "escalation", name)]
+    before = {
+        "description": have.description,
+        "rules": _rules(have.rules),
+        "owner_team": have.owner_team,
+    }
+    after = {
+        "description": team.escalation_description,
+        "rules": _rules(team.escalation_rules),
+        "owner_team": team.name,
+    }
+    fields = _drop(field_changes(before, after), _unmanaged(team, "escalation", name))
+    if not fields:
+        return [Change(VENDOR, "escalation", name, team.name, "no-op", "as declared")]
+    op: dict[str, Any] = {"op": "update_escalation", "name": name, "escalation_id": have.id}
+    for f in fields:
+        if f.field == "rules":
+            op["rules"] = rules
+        elif f.field == "description":
+            op["description"] = team.escalation_description
+    notes = (
+        "delays count from when the alert is created: "
+        + ", ".join(f"{r.recipient.name} at {r.delay_minutes}m" for r in team.escalation_rules),
+    )
+    return [
+        Change(
+            VENDOR,
+            "escalation",
+            name,
+            team.name,
+            "update",
+            "differs from the policy",
+            fields,
+            notes=notes,
+            operation=op,
+        )
+    ]
+
+
+def _rule_op(rule: live.EscalationRule) -> dict[str, Any]:
+    return {
+        "delay": rule.delay_minutes,
+        "condition": rule.condition,
+        "notify_type": rule.notify_type,
+        "recipient_type": rule.recipient.type,
+        "recipient": rule.recipient.name,
+    }
+
+
+def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
+    want = team.routing_rule
+    rules = state.routing_rules.get(team.name.lower(), [])
+    have = next((r for r in rules if r.name == want.name), None)
+    op_rule = {
+        "name": want.name,
+        "notify_type": want.notify_type,
+        "notify_name": want.notify_name,
+        "time_zone": want.time_zone,
+    }
+    if have is None:
+        return [
+            Change(
+                VENDOR,
+                "routing_rule",
+                want.name,
+                team.name,
+                "create",
+                "declared, not in OpsGenie",
+                fields=(FieldChange("notify", None, f"escalation {want.notify_name}"),),
+                notes=("placed first, before OpsGenie's default rule",),
+                operation={"op": "create_routing_rule", "team": team.name, "rule": op_rule},
+            )
+        ]
+    before = {
+        "criteria": have.criteria_type,
+        "notify": f"{have.notify_type} {have.notify_name}",
+        "time_zone": have.time_zone,
+    }
+    after = {
+        "criteria": want.criteria_type,
+        "notify": f"{want.notify_type} {want.notify_name}",
+        "time_zone": want.time_zone,
+    }
+    fields = _drop(field_changes(before, after), _unmanaged(team, "routing_rule", want.name))
+    notes = (
+        () if have.order == 0 else (f"rule is at position {have.order}; earlier rules match first",)
+    )
+    if not fields:
+        return [
+            Change(
+                VENDOR, "routing_rule", want.name, team.name, "no-op", "as declared", notes=notes
+            )
+        ]
+    return [
+        Change(
+            VENDOR,
+            "routing_rule",
+            want.name,
+            team.name,
+            "update",
+            "differs from the policy",
+            fields,
+            notes=notes,
+            operation={
+                "op": "update_routing_rule",
+                "team": team.name,
+                "rule_id": have.id,
+                "rule": op_rule,
+            },
+        )
+    ]
+
+
+def _stray(team: DesiredTeam, kind: str, name: str, delete: dict[str, Any]) -> Change:
+    """An owned object the policy no longer declares."""
+    if team.policy.management.delete_undeclared:
+        return Change(
+            VENDOR,
+            kind,
+            name,
+            team.name,
+            "delete",
+            "owned by reconcile and no longer declared",
+            operation=delete,
+        )
+    return Change(
+        VENDOR,
+        kind,
+        name,
+        team.name,
+        "no-op",
+        "no longer declared; kept because management.delete_undeclared is off",
+    )
+
+
+def _undeclared(team: DesiredTeam, state: LiveState) -> list[Change]:
+    wanted_schedules = {s.name.lower() for s in team.schedules}
+    changes = []
+    for key, schedule in sorted(state.schedules.items()):
+        if (
+            schedule.owner_team == team.name
+            and is_owned(schedule.description)
+            and key not in wanted_schedules
+        ):
+            changes.append(
+                _stray(
+                    team,
+                    "schedule",
+                    schedule.name,
+                    {"op": "delete_schedule", "name": schedule.name, "schedule_id": schedule.id},
+                )
+            )
+    for key, esc in sorted(state.escalations.items()):
+        if (
+            esc.owner_team == team.name
+            and is_owned(esc.description)
+            and key != team.escalation_name.lower()
+        ):
+            changes.append(
+                _stray(
+                    team,
+                    "escalation",
+                    esc.name,
+                    {"op": "delete_escalation", "name": esc.name, "escalation_id": esc.id},
+                )
+            )
+    return changes

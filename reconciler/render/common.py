@@ -1,0 +1,74 @@
+"""Wording shared by the renderers, so text and Markdown say the same thing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from reconciler.plan.model import Change, Handoff, Plan
+
+ACTION_WORDS = {
+    "create": "will be created",
+    "update": "will be updated in place",
+    "replace": "will be replaced",
+    "delete": "will be destroyed",
+    "no-op": "unchanged",
+}
+KIND_WORDS = {
+    "team": "OpsGenie team",
+    "schedule": "OpsGenie schedule",
+    "rotation": "OpsGenie rotation",
+    "escalation": "OpsGenie escalation",
+    "routing_rule": "OpsGenie routing rule",
+    "slack_channel": "Slack channel",
+    "slack_user_group": "Slack user group",
+}
+
+
+def headline(change: Change) -> str:
+    return f"{KIND_WORDS.get(change.kind, change.kind)} {change.name} {ACTION_WORDS[change.action]}"
+
+
+def summary(plan: Plan) -> str:
+    if plan.empty:
+        return "No changes. OpsGenie and Slack match the policy."
+    counts = plan.counts()
+    line = (
+        f"Plan: {counts['add']} to add, {counts['change']} to change, "
+        f"{counts['destroy']} to destroy."
+    )
+    if plan.blocked:
+        line += f" {len(plan.blocked)} blocked: apply refuses them unless --force."
+    return line
+
+
+def value(v: Any) -> str:
+    if v is None:
+        return "(none)"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v) if v else "(empty)"
+    return str(v)
+
+
+def list_delta(before: Any, after: Any) -> tuple[list[str], list[str]] | None:
+    """For set-like fields: what goes and what comes, or None when order matters."""
+    if not isinstance(before, list) or not isinstance(after, list):
+        return None
+    if sorted(map(str, before)) == sorted(map(str, after)):
+        return None  # same members, another order: show both lists
+    gone = [str(x) for x in before if x not in after]
+    come = [str(x) for x in after if x not in before]
+    return gone, come
+
+
+def when(handoff: Handoff) -> str:
+    return datetime.fromisoformat(handoff.start).strftime("%a %Y-%m-%d %H:%M %z")
+
+
+def by_team(plan: Plan) -> dict[str, list[Change]]:
+    teams: dict[str, list[Change]] = {}
+    for change in plan.actionable:
+        teams.setdefault(change.team, []).append(change)
+    return teams
