@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
 from reconciler.clients import factory, opsgenie, slack
 from reconciler.clients.secrets import Secret
+from reconciler.errors import ReconcileError
 from reconciler.settings import Settings
 
 SANDBOX_URL = "http://sandbox.invalid"  # never resolved: the transport answers in-process
@@ -50,7 +52,15 @@ def writers(settings: Settings, **options: Any) -> factory.Writers:
 
 
 def now(settings: Settings) -> datetime:
-    """The time commands reason about: the sandbox's clock when rehearsing, else the real one."""
+    """The time commands reason about: RECONCILE_NOW if set (rehearsals against a served
+    sandbox), the sandbox's clock when running it in-process, else the real time."""
+    pinned = os.environ.get("RECONCILE_NOW")
+    if pinned:
+        try:
+            when = datetime.fromisoformat(pinned)
+        except ValueError:
+            raise ReconcileError(f"RECONCILE_NOW={pinned!r} is not an ISO 8601 instant") from None
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
     if settings.sandbox is not None:
         from reconciler.sandbox.state import SandboxState
 

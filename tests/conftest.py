@@ -39,7 +39,13 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (*SECRET_ENV, "OPSGENIE_API_URL", "SLACK_API_URL", "RECONCILE_SANDBOX"):
+    for name in (
+        *SECRET_ENV,
+        "OPSGENIE_API_URL",
+        "SLACK_API_URL",
+        "RECONCILE_SANDBOX",
+        "RECONCILE_NOW",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -121,7 +121,8 @@ def error_for(operation: str, method: str, response: httpx.Response) -> ApiError
     if status in (400, 422):
         return Unprocessable(VENDOR, operation, message, **kwargs)
     if status >= 500:
-        return ServerError(VENDOR, operation, message, hint="after retries", **kwargs)
+        hint = "after retries" if method in ("GET", "DELETE") else "writes are not retried"
+        return ServerError(VENDOR, operation, message, hint=hint, **kwargs)
     return ApiError(VENDOR, operation, message, **kwargs)
 
 

@@ -104,6 +104,7 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
     have = state.groups.get(want.handle)
     description = None if "description" in skip else want.description
     if have is None:
+        clash = next((g for g in state.groups.values() if g.name == want.name), None)
         return Change(
             VENDOR,
             "slack_user_group",
@@ -113,6 +114,12 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
             "declared, not in Slack",
             (FieldChange("name", None, want.name), FieldChange("description", None, description)),
             notes=("a new group starts empty; `reconcile sync` puts whoever is on call in it",),
+            blocked=(
+                f"a user group named {want.name!r} already exists (@{clash.handle}); "
+                "Slack needs group names to be unique"
+            )
+            if clash
+            else None,
             operation={
                 "op": "slack_group",
                 "handle": want.handle,

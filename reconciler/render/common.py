@@ -45,6 +45,8 @@ def summary(plan: Plan) -> str:
 def value(v: Any) -> str:
     if v is None:
         return "(none)"
+    if v == "":
+        return "(empty)"
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, list):

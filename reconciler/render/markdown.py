@@ -10,7 +10,7 @@ MARKER = "<!-- reconcile-plan -->"  # lets CI find and update its own comment
 
 
 def render_markdown(plan: Plan, *, title: str = "plan") -> str:
-    head = [MARKER, f"## reconcile {title}", "", f"**{summary(plan)}**", ""]
+    head = [MARKER, f"## reconcile {title}", "", f"**{summary(plan)}**", "", ""]
     sections = [_team(team, changes, plan) for team, changes in by_team(plan).items()]
     tail = []
     if plan.unmanaged:

@@ -54,7 +54,9 @@ class Emulator:
         with self.state.lock:
             self.state.refresh()
             self.calls[endpoint] = self.calls.get(endpoint, 0) + 1
-            faults = self.faults.pick(self.state.data.get("faults") or {}, endpoint)
+            faults, counted = self.faults.pick(self.state.data.get("faults") or {}, endpoint)
+            if counted:  # so the next process sees the fault used up, as this one does
+                self.state.save()
             limited = self._rate_limited(request) if self._limits_on() else None
         for fault in faults:
             if fault.kind == "latency":

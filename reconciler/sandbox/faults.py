@@ -33,16 +33,18 @@ class FaultPlan:
         self._rng: random.Random | None = None
         self._seed: object = None
 
-    def pick(self, config: dict[str, Any], endpoint: str) -> list[Fault]:
-        """The faults to apply to this request (latency may combine with one failure)."""
+    def pick(self, config: dict[str, Any], endpoint: str) -> tuple[list[Fault], bool]:
+        """The faults to apply to this request (latency may combine with one failure), and
+        whether a counted rule was used up a little (the caller saves that)."""
         rules = config.get("rules") or []
         if not rules:
-            return []
+            return [], False
         with self._lock:
             if self._rng is None or self._seed != config.get("seed"):
                 self._seed = config.get("seed")
                 self._rng = random.Random(self._seed)
             chosen: list[Fault] = []
+            counted = False
             for rule in rules:
                 if not re.search(rule["match"], endpoint):
                     continue
@@ -52,8 +54,9 @@ class FaultPlan:
                     continue
                 if rule.get("times") is not None:
                     rule["times"] -= 1
+                    counted = True
                 chosen.append(Fault(rule["kind"], int(rule.get("ms", 0))))
-            return chosen
+            return chosen, counted
 
 
 class RateLimiter:

@@ -1,0 +1,66 @@
+"""Plan scenarios run the CLI in-process against a freshly seeded sandbox file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.cli import main
+from reconciler.sandbox.seed import seed_state
+from reconciler.sandbox.state import SandboxState
+
+
+class Run:
+    def __init__(self, path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.path = path
+        self.capsys = capsys
+        self.out = self.err = ""
+
+    def __call__(self, *args: str) -> int:
+        self.capsys.readouterr()
+        code = main(["--sandbox", str(self.path), *args])
+        captured = self.capsys.readouterr()
+        self.out, self.err = captured.out, captured.err
+        return code
+
+    def json(self, *args: str) -> dict[str, Any]:
+        assert self(*args, "--format", "json") in (0, 2), self.err
+        return json.loads(self.out)
+
+    def state(self) -> SandboxState:
+        return SandboxState.load(self.path)
+
+    def edit(self, change: Callable[[dict[str, Any]], None]) -> None:
+        state = self.state()
+        change(state.data)
+        state.save()
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    state = seed_state()
+    state.path = tmp_path / "sandbox.json"
+    state.save()
+    return Run(state.path, capsys)
+
+
+def write_policy(tmp_path: Path, text: str, name: str = "delivery.yaml") -> str:
+    folder = tmp_path / "policies"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return str(folder)
+
+
+DELIVERY = Path(__file__).resolve().parents[2] / "policies" / "delivery.yaml"
+
+
+def delivery(**replacements: str) -> str:
+    text = DELIVERY.read_text()
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
