@@ -14,7 +14,7 @@ from reconciler.settings import Settings
 SANDBOX_URL = "http://sandbox.invalid"  # never resolved: the transport answers in-process
 
 
-def _sandbox(settings: Settings) -> tuple[Any, opsgenie.OpsGenieConfig, slack.SlackConfig]:
+def sandbox_parts(settings: Settings) -> tuple[Any, opsgenie.OpsGenieConfig, slack.SlackConfig]:
     from reconciler.sandbox.emulator import Emulator
     from reconciler.sandbox.state import SandboxState
     from reconciler.sandbox.transport import SandboxTransport
@@ -35,7 +35,7 @@ def _sandbox(settings: Settings) -> tuple[Any, opsgenie.OpsGenieConfig, slack.Sl
 
 def readers(settings: Settings, **options: Any) -> factory.Readers:
     if settings.sandbox is not None:
-        transport, og_config, sl_config = _sandbox(settings)
+        transport, og_config, sl_config = sandbox_parts(settings)
         return factory.readers(og_config, sl_config, transport=transport, **options)
     return factory.readers(
         opsgenie.OpsGenieConfig.from_env(), slack.SlackConfig.from_env(), **options
@@ -44,7 +44,7 @@ def readers(settings: Settings, **options: Any) -> factory.Readers:
 
 def writers(settings: Settings, **options: Any) -> factory.Writers:
     if settings.sandbox is not None:
-        transport, og_config, sl_config = _sandbox(settings)
+        transport, og_config, sl_config = sandbox_parts(settings)
         return factory.writers(og_config, sl_config, transport=transport, **options)
     return factory.writers(
         opsgenie.OpsGenieConfig.from_env(), slack.SlackConfig.from_env(), **options

@@ -1,0 +1,175 @@
+"""Benchmark: plan 100 generated teams (about 600 people, 2,000 Slack channels) against the
+sandbox with 50 ms added to every request.
+
+Prints API calls by endpoint, wall time and peak memory (goals: reads grow with teams, not with
+channels or people beyond paging; under 10 s; under 200 MB). A smaller run (10 teams) is printed
+beside it so the growth can be read off. Asserts nothing.
+
+    .venv/bin/python benchmarks/plan.py [--teams 100] [--latency-ms 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PEOPLE_PER_TEAM = 6
+CHANNELS = 2000
+
+
+def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
+    """A sandbox file and a folder of policies for `teams` teams."""
+    from reconciler.sandbox.opsgenie import create_team_defaults
+    from reconciler.sandbox.seed import seed_state
+
+    state = seed_state()
+    og, slack = state.data["opsgenie"], state.data["slack"]
+    policies = directory / "policies"
+    policies.mkdir()
+    template = (REPO / "policies" / "delivery.yaml").read_text()
+    for t in range(teams):
+        people = [f"p{t:03d}x{i}@bench.example.com" for i in range(PEOPLE_PER_TEAM)]
+        ids = []
+        for email in people:
+            uid = state.opsgenie_id("user")
+            ids.append(uid)
+            og["users"].append({"id": uid, "username": email, "fullName": email})
+            slack["users"].append(
+                {
+                    "id": state.slack_id("U"),
+                    "name": email.split("@")[0],
+                    "email": email,
+                    "real_name": email,
+                }
+            )
+        name = f"Team{t:03d}"
+        team = {
+            "id": state.opsgenie_id("team"),
+            "name": name,
+            "description": "bench [managed by reconcile]",
+            "members": [
+                {"user": {"id": i, "username": e}, "role": "user"}
+                for i, e in zip(ids, people, strict=True)
+            ],
+        }
+        team["members"][0]["role"] = "admin"
+        og["teams"].append(team)
+        create_team_defaults(state, team)
+        text = template.replace("name: Delivery", f"name: {name}")
+        text = text.replace("handle: delivery-support", f"handle: team{t:03d}-support")
+        text = text.replace("name: Delivery Support", f"name: Team {t:03d} Support")
+        for old in (
+            "taylor.manager",
+            "alex.rivera",
+            "blair.chen",
+            "casey.okafor",
+            "devon.silva",
+            "emery.novak",
+        ):
+            text = text.replace(f"{old}@example.com", people.pop(0))
+        (policies / f"team{t:03d}.yaml").write_text(text)
+    for c in range(CHANNELS):
+        slack["channels"].append(
+            {
+                "id": state.slack_id("C"),
+                "name": f"bench-{c:04d}",
+                "is_private": False,
+                "is_archived": False,
+                "purpose": "",
+                "topic": "",
+                "members": [slack["bot"]["user_id"]],
+            }
+        )
+    state.data["faults"] = {
+        "seed": 1,
+        "rules": [{"match": ".", "kind": "latency", "ms": latency_ms}],
+    }
+    state.path = directory / "sandbox.json"
+    state.save()
+    return state.path, policies
+
+
+def child(sandbox: str, policies: str) -> None:
+    """Runs in a fresh process so that peak memory is the plan's own."""
+    from reconciler import engine
+    from reconciler.connect import sandbox_parts
+    from reconciler.clients import factory
+    from reconciler.settings import Settings
+
+    settings = Settings(sandbox=Path(sandbox))
+    transport, og_config, sl_config = sandbox_parts(settings)
+    readers = factory.readers(og_config, sl_config, transport=transport)
+    started = time.perf_counter()
+    planned = engine.plan(settings, [policies], readers=readers)
+    wall = time.perf_counter() - started
+    calls = Counter()
+    for endpoint, count in transport.emulator.calls.items():
+        calls[re.sub(r"/[0-9a-f-]{36}", "/{id}", endpoint)] += count
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "peak_mib": peak_kib / 1024,
+                "calls": calls,
+                "changes": len(planned.plan.actionable),
+                "teams": len(planned.plan.teams),
+            }
+        )
+    )
+
+
+def run(teams: int, latency_ms: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        sandbox, policies = build(Path(tmp), teams, latency_ms)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(sandbox), str(policies)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    small = run(max(1, args.teams // 10), args.latency_ms)
+    big = run(args.teams, args.latency_ms)
+    print(f"{'endpoint':45} {small['teams']:>6} teams {big['teams']:>6} teams")
+    for endpoint in sorted(set(small["calls"]) | set(big["calls"])):
+        print(
+            f"{endpoint:45} {small['calls'].get(endpoint, 0):>12} {big['calls'].get(endpoint, 0):>12}"
+        )
+    print(
+        f"{'total API calls':45} {sum(small['calls'].values()):>12} {sum(big['calls'].values()):>12}"
+    )
+    print(f"{'wall time (s)':45} {small['wall']:>12.2f} {big['wall']:>12.2f}  (goal < 10 s)")
+    print(
+        f"{'peak memory (MiB, whole process)':45} {small['peak_mib']:>12.0f} "
+        f"{big['peak_mib']:>12.0f}  (goal < 200 MB)"
+    )
+    print(f"{'changes planned':45} {small['changes']:>12} {big['changes']:>12}")
+    print(
+        f"people {big['teams'] * PEOPLE_PER_TEAM}, Slack channels {CHANNELS}, "
+        f"{args.latency_ms} ms added to every request"
+    )
+
+
+if __name__ == "__main__":
+    main()
