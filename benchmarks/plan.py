@@ -101,8 +101,8 @@ def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
 def child(sandbox: str, policies: str) -> None:
     """Runs in a fresh process so that peak memory is the plan's own."""
     from reconciler import engine
-    from reconciler.connect import sandbox_parts
     from reconciler.clients import factory
+    from reconciler.connect import sandbox_parts
     from reconciler.settings import Settings
 
     settings = Settings(sandbox=Path(sandbox))
@@ -153,12 +153,10 @@ def main() -> None:
     big = run(args.teams, args.latency_ms)
     print(f"{'endpoint':45} {small['teams']:>6} teams {big['teams']:>6} teams")
     for endpoint in sorted(set(small["calls"]) | set(big["calls"])):
-        print(
-            f"{endpoint:45} {small['calls'].get(endpoint, 0):>12} {big['calls'].get(endpoint, 0):>12}"
-        )
-    print(
-        f"{'total API calls':45} {sum(small['calls'].values()):>12} {sum(big['calls'].values()):>12}"
-    )
+        few, many = small["calls"].get(endpoint, 0), big["calls"].get(endpoint, 0)
+        print(f"{endpoint:45} {few:>12} {many:>12}")
+    totals = sum(small["calls"].values()), sum(big["calls"].values())
+    print(f"{'total API calls':45} {totals[0]:>12} {totals[1]:>12}")
     print(f"{'wall time (s)':45} {small['wall']:>12.2f} {big['wall']:>12.2f}  (goal < 10 s)")
     print(
         f"{'peak memory (MiB, whole process)':45} {small['peak_mib']:>12.0f} "
