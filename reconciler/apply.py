@@ -42,6 +42,7 @@ class Applier:
         self.report = report
         self.team_ids = {t.name: t.id for t in state.teams.values()}
         self.schedule_ids = {s.name: s.id for s in state.schedules.values()}
+        self.group_ids = {g.handle: g.id for g in state.groups.values()}
 
     def apply(self, plan: Plan, *, force: bool = False) -> Outcome:
         outcome = Outcome()
@@ -136,14 +137,36 @@ class Applier:
 
     def _slack_group(self, op: dict[str, Any]) -> None:
         if op.get("create"):
-            self.sl.create_group(op["name"], op["handle"], op.get("description") or "")
+            group = self.sl.create_group(op["name"], op["handle"], op.get("description") or "")
+            self.group_ids[op["handle"]] = group.id
             return
-        if op.get("enable"):
-            self.sl.enable_group(op["group_id"])
         if "name" in op or "description" in op:
             self.sl.update_group(
                 op["group_id"], name=op.get("name"), description=op.get("description")
             )
+
+    def _slack_group_members(self, op: dict[str, Any]) -> None:
+        group_id = op.get("group_id") or self.group_ids.get(op["handle"])
+        if group_id is None:
+            raise ReconcileError(f"user group @{op['handle']} does not exist in Slack")
+        if op.get("disable"):
+            self.sl.disable_group(group_id)
+            return
+        if op.get("enable"):
+            self.sl.enable_group(group_id)
+        self.sl.set_group_members(group_id, op["users"])
+
+    def _channel_duty(self, op: dict[str, Any]) -> None:
+        if op["invite"]:
+            result = self.sl.invite(op["channel_id"], op["invite"])
+            if result.failed:
+                failed = ", ".join(f"{u} ({e})" for u, e in sorted(result.failed.items()))
+                raise ReconcileError(f"#{op['channel']}: Slack refused to invite {failed}")
+        for user in op["kick"]:
+            self.sl.kick(op["channel_id"], user)
+
+    def _handoff_post(self, op: dict[str, Any]) -> None:
+        self.sl.post_message(op["channel_id"], op["text"])
 
     def _team(self, name: str) -> str:
         if name not in self.team_ids:

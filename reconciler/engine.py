@@ -9,6 +9,7 @@ from reconciler import connect, output
 from reconciler.clients.factory import Readers
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
+from reconciler.plan.lifecycle_read import observe_lifecycle
 from reconciler.plan.model import Plan
 from reconciler.plan.observe import LiveState, observe
 from reconciler.policy.files import LoadedPolicy, load_policies
@@ -40,6 +41,8 @@ def plan(
     paths: list[str],
     target: str | None = None,
     readers: Readers | None = None,
+    *,
+    readiness: bool = True,
 ) -> Planned:
     policies = load(paths, target)
     now = connect.now(settings)
@@ -48,7 +51,8 @@ def plan(
     try:
         teams = desired_teams(policies)
         state = observe(readers, [t.name for t in teams], now)
+        life = observe_lifecycle(readers, teams, state, readiness=readiness)
     finally:
         if own:
             readers.close()
-    return Planned(make_plan(teams, state, now, inputs_hash(policies)), state, policies, now)
+    return Planned(make_plan(teams, state, now, inputs_hash(policies), life), state, policies, now)

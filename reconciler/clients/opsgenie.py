@@ -8,9 +8,10 @@ named object. See ../shared/reference/opsgenie-api.md.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -31,6 +32,8 @@ from reconciler.clients.http import Http, ReadOnlyHttp, VendorRules
 from reconciler.clients.secrets import Secret, from_env
 from reconciler.errors import ReconcileError
 
+T = TypeVar("T")
+R = TypeVar("R")
 VENDOR = "OpsGenie"
 HOSTS = {"us": "https://api.opsgenie.com", "eu": "https://api.eu.opsgenie.com"}
 PAGE = 100
@@ -146,6 +149,10 @@ class OpsGenieReader:
 
     def close(self) -> None:
         self._http.close()
+
+    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """Reads of many objects at once, with the client's bounded concurrency."""
+        return self._http.parallel(fn, items)
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -30,6 +31,8 @@ from reconciler.clients.secrets import Secret, from_env
 from reconciler.errors import ReconcileError
 
 log = logging.getLogger("reconciler.slack")
+T = TypeVar("T")
+R = TypeVar("R")
 VENDOR = "Slack"
 DEFAULT_URL = "https://slack.com/api"
 PAGE = 200  # Slack's advice for cursor pages
@@ -47,6 +50,7 @@ TIERS: dict[str, int] = {
     "users.list": 2,
     "users.lookupByEmail": 3,
     "users.info": 4,
+    "conversations.history": 3,
     "conversations.create": 2,
     "conversations.setPurpose": 2,
     "conversations.setTopic": 2,
@@ -73,6 +77,7 @@ READ_METHODS = frozenset(
         "users.list",
         "users.lookupByEmail",
         "users.info",
+        "conversations.history",
     }
 )
 PER_MINUTE = {1: 60, 2: 20, 3: 50, 4: 100}
@@ -91,6 +96,7 @@ WRITE_SCOPES = frozenset(
         "groups:write.topic",
         "usergroups:write",
         "chat:write",
+        "channels:history",
     }
 )
 AUTH_ERRORS = frozenset(
@@ -265,6 +271,10 @@ class SlackReader:
     def close(self) -> None:
         self._http.close()
 
+    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """Reads of many objects at once, with the client's bounded concurrency."""
+        return self._http.parallel(fn, items)
+
     def _get(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self._http.get(f"/{method}", params, pace_key=method, operation=method)
         return self._calls.payload(method, response)
@@ -338,6 +348,30 @@ class SlackReader:
         if not isinstance(groups, list):
             raise IncompleteRead(VENDOR, "usergroups.list", "no 'usergroups' list")
         return [_group(g) for g in groups]
+
+    def history(self, channel_id: str, since: float) -> list[dict[str, str]]:
+        """Messages posted since `since` (a Unix time), newest first: ts, user and text.
+
+        Slack pages history by `has_more` and the `latest` ts rather than a cursor here.
+        """
+        found: list[dict[str, str]] = []
+        latest = ""
+        for _ in range(self.max_pages):
+            params = {"channel": channel_id, "oldest": f"{since:.6f}", "limit": PAGE}
+            if latest:
+                params["latest"] = latest
+            page = self._get("conversations.history", params)
+            batch = page.get("messages")
+            if not isinstance(batch, list):
+                raise IncompleteRead(VENDOR, "conversations.history", "no 'messages' list")
+            found += [
+                {"ts": m.get("ts", ""), "user": m.get("user", ""), "text": m.get("text", "")}
+                for m in batch
+            ]
+            if not page.get("has_more") or not batch:
+                return found
+            latest = min(m.get("ts", "") for m in batch)
+        raise IncompleteRead(VENDOR, "conversations.history", "too many pages of history")
 
     def users(self) -> list[live.SlackUser]:
         return [_user(u) for u in self._paged("users.list", "members", {})]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler import connect, engine, exit_codes, output
+from reconciler.commands.plan import readiness_ok
 from reconciler.errors import ReconcileError
 from reconciler.render import render
 from reconciler.settings import Settings
@@ -23,6 +24,8 @@ def run(
         output.write_line(render(plan, fmt, title="drift report").rstrip("\n"))
     if post_to:
         _post(settings, post_to.lstrip("#"), render(plan, "markdown", title="drift report"))
+    if not readiness_ok(plan):
+        return exit_codes.ERROR
     if exit_code and not plan.empty:
         return exit_codes.CHANGES
     return exit_codes.OK

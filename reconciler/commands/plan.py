@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from reconciler import engine, exit_codes, output, planfile
+from reconciler.plan.model import Plan
 from reconciler.render import render
 from reconciler.settings import Settings
 
@@ -24,9 +25,22 @@ def run(
     if out:
         planfile.save(Path(out), planned.plan, paths, target)
         output.error_line(f"plan saved to {out}; apply it with: reconcile apply {out}")
+    if not readiness_ok(planned.plan):
+        return exit_codes.ERROR
     if detailed and not planned.plan.empty:
         return exit_codes.CHANGES
     return exit_codes.OK
+
+
+def readiness_ok(plan: Plan) -> bool:
+    """Readiness errors fail the command, after the plan is shown."""
+    errors = plan.readiness_errors
+    if errors:
+        output.error_line(
+            f"error: {len(errors)} readiness error(s): the person on call now or next, or the "
+            "final escalation, cannot be paged or reached (see Readiness above)"
+        )
+    return not errors
 
 
 @click.command("plan")

@@ -7,9 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 from reconciler.plan.desired import DesiredTeam, desired_team
+from reconciler.plan.lifecycle import diff_lifecycle
+from reconciler.plan.lifecycle_read import LifecycleState
 from reconciler.plan.model import Change, Plan, Unmanaged
 from reconciler.plan.observe import LiveState
 from reconciler.plan.opsgenie_diff import diff_team
+from reconciler.plan.readiness import check
 from reconciler.plan.safety import guard
 from reconciler.plan.slack_diff import diff_slack
 from reconciler.policy.files import LoadedPolicy
@@ -23,7 +26,11 @@ KIND_ORDER = {
     "routing_rule": 4,
     "slack_channel": 5,
     "slack_user_group": 6,
+    "slack_group_members": 7,
+    "channel_duty": 8,
+    "handoff_post": 9,  # last: the post records that the handoff's duties were done
 }
+LIFECYCLE = frozenset({"slack_group_members", "channel_duty", "handoff_post"})
 
 
 def inputs_hash(policies: list[LoadedPolicy]) -> str:
@@ -38,25 +45,38 @@ def desired_teams(policies: list[LoadedPolicy]) -> list[DesiredTeam]:
     return [desired_team(p.policy, p.file) for p in policies]
 
 
-def make_plan(teams: list[DesiredTeam], state: LiveState, now: datetime, inputs: str = "") -> Plan:
+def make_plan(
+    teams: list[DesiredTeam],
+    state: LiveState,
+    now: datetime,
+    inputs: str = "",
+    life: LifecycleState | None = None,
+) -> Plan:
     changes: list[Change] = []
     impacts = []
+    warnings = _warnings(teams, state)
+    readiness = []
     for team in sorted(teams, key=lambda t: t.name.lower()):
         team_changes, team_impacts = diff_team(team, state, now)
         team_changes += diff_slack(team, state)
         owned = sum(c.action != "create" for c in team_changes)
         changes += guard(team, team_changes, owned)
         impacts += team_impacts
-    plan = Plan(
+        if life is not None:
+            duties, notes = diff_lifecycle(team, state, life)
+            changes += duties  # not under the thresholds: they follow the rotation itself
+            warnings += notes
+            readiness += check(team, life)
+    return Plan(
         teams=sorted(t.name for t in teams),
         changes=changes,
         impacts=impacts,
         unmanaged=_unmanaged(teams, state),
-        warnings=_warnings(teams, state),
+        warnings=warnings,
+        readiness=readiness,
         inputs=inputs,
         now=now.isoformat(),
     )
-    return plan
 
 
 def _unmanaged(teams: list[DesiredTeam], state: LiveState) -> list[Unmanaged]:

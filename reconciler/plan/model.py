@@ -83,6 +83,7 @@ class Plan:
     impacts: list[OnCallImpact] = field(default_factory=list)
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    readiness: list[Any] = field(default_factory=list)  # plan.readiness.Readiness
     inputs: str = ""  # a hash of the policy files the plan was made from
     now: str = ""  # the instant the plan reasoned about
 
@@ -101,6 +102,10 @@ class Plan:
         return {"add": add, "change": change, "destroy": destroy}
 
     @property
+    def readiness_errors(self) -> list[Any]:
+        return [r for r in self.readiness if r.severity == "error"]
+
+    @property
     def empty(self) -> bool:
         return not self.actionable
 
@@ -115,6 +120,7 @@ class Plan:
             "on_call_impact": [asdict(i) for i in self.impacts],
             "unmanaged": [asdict(u) for u in self.unmanaged],
             "warnings": self.warnings,
+            "readiness": [asdict(r) for r in self.readiness],
         }
         data["checksum"] = checksum(data)
         return data

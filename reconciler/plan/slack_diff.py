@@ -138,9 +138,7 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
             "declared",
             blocked=f"@{want.handle} is a group Slack manages itself",
         )
-    fields = []
-    if not have.enabled:
-        fields.append(FieldChange("enabled", False, True))
+    fields = []  # enabled follows who is on call: see lifecycle.py
     if "name" not in skip and have.name != want.name:
         fields.append(FieldChange("name", have.name, want.name))
     if description is not None and have.description != description:
@@ -152,7 +150,6 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
         "handle": want.handle,
         "group_id": have.id,
         "create": False,
-        "enable": not have.enabled,
     }
     for f in fields:
         if f.field in ("name", "description"):

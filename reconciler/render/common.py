@@ -22,7 +22,15 @@ KIND_WORDS = {
     "routing_rule": "OpsGenie routing rule",
     "slack_channel": "Slack channel",
     "slack_user_group": "Slack user group",
+    "slack_group_members": "members of Slack user group",
+    "channel_duty": "on-call membership of Slack channel",
+    "handoff_post": "hand-off post in Slack channel",
 }
+
+
+def readiness_line(r: Any) -> str:
+    duty = f" ({r.on_duty})" if r.on_duty else ""
+    return f"{r.severity}: {r.team}: {r.person}{duty}: " + "; ".join(r.problems)
 
 
 def headline(change: Change) -> str:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from reconciler.plan.model import Change, Plan
-from reconciler.render.common import by_team, headline, list_delta, summary, value, when
+from reconciler.render.common import (
+    by_team,
+    headline,
+    list_delta,
+    readiness_line,
+    summary,
+    value,
+    when,
+)
 
 LIMIT = 65_536  # GitHub refuses longer comments
 MARKER = "<!-- reconcile-plan -->"  # lets CI find and update its own comment
@@ -18,6 +26,12 @@ def render_markdown(plan: Plan, *, title: str = "plan") -> str:
         tail += [f"- {u.vendor} {u.kind} `{u.name}`: {u.why}" for u in plan.unmanaged]
         tail += ["", "</details>", ""]
     tail += [f"> warning: {w}" for w in plan.warnings]
+    if plan.readiness:
+        tail += ["", "#### Readiness", ""]
+        tail += [
+            f"- {':x:' if r.severity == 'error' else ':warning:'} {readiness_line(r)}"
+            for r in plan.readiness
+        ]
     fingerprint = plan.fingerprint()
     tail += ["", f"<sub>fingerprint {fingerprint} · made at {plan.now}</sub>", ""]
     text = "\n".join(head)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from reconciler.plan.model import Change, OnCallImpact, Plan
-from reconciler.render.common import by_team, headline, list_delta, summary, value, when
+from reconciler.render.common import (
+    by_team,
+    headline,
+    list_delta,
+    readiness_line,
+    summary,
+    value,
+    when,
+)
 
 COLOURS = {"+": "32", "~": "33", "-": "31", "-/+": "35", "!": "31;1"}
 UNMANAGED_SHOWN = 8
@@ -32,6 +40,12 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         ]
     for warning in plan.warnings:
         lines += [f"Warning: {warning}"]
+    if plan.readiness:
+        lines += ["", "Readiness (can OpsGenie page them, can Slack reach them):"]
+        lines += [
+            _paint(f"  {readiness_line(r)}", "!" if r.severity == "error" else "~", colour)
+            for r in plan.readiness
+        ]
     lines += ["", _paint(summary(plan), "!" if plan.blocked else "+", colour and not plan.empty)]
     return "\n".join(lines).lstrip("\n") + "\n"
 

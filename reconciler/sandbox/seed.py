@@ -2,7 +2,7 @@
 
 Example Corp's Delivery team adopted reconcile a while ago; since then people changed things by
 hand. So the live objects differ from policies/delivery.yaml in ways a plan should show:
-- the team lost devon.silva and still lists a former engineer;
+- the team still lists a former engineer;
 - someone swapped two engineers in the rotation (the re-anchoring case);
 - the manager's escalation rule waits 15 minutes instead of 10 (delays added up by hand);
 - #incidents has another purpose, #ask-prod-eng none, and the bot is not in #buildkite-main;
@@ -110,6 +110,7 @@ def seed_state() -> SandboxState:
                         "groups:write.topic",
                         "usergroups:write",
                         "chat:write",
+                        "channels:history",
                     }
                 ),
                 "restrict_usergroups": False,
@@ -206,6 +207,7 @@ def _opsgenie(state: SandboxState) -> None:
             member("alex.rivera"),
             member("blair.chen"),
             member("casey.okafor"),
+            member("devon.silva"),
             member("emery.novak"),
             member("former.engineer"),
         ],
@@ -422,6 +424,6 @@ def _slack(state: SandboxState) -> None:
         "delivery-support",
         "Delivery Support",
         "Delivery on-call (set by hand)",
-        [ids["blair.chen"]],
+        [ids["casey.okafor"]],
     )
     group("platform-oncall", "Platform on call", "", [ids["riley.platform"]])

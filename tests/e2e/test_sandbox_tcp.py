@@ -85,12 +85,12 @@ def test_plan_apply_plan_converges_over_tcp(served: dict[str, str]) -> None:
         "- at 15m if-not-acked notify default user taylor.manager@example.com",
         "+ at 10m if-not-acked notify default user taylor.manager@example.com",
         "on call now: blair.chen@example.com (unchanged)",
-        "Plan: 0 to add, 7 to change, 0 to destroy.",
+        "Plan: 0 to add, 8 to change, 0 to destroy.",
     ):
         assert line in first.stdout
     applied = reconcile("apply", "--auto-approve", env=served)
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert "Apply complete! Resources: 0 added, 7 changed, 0 destroyed." in applied.stdout
+    assert "Apply complete! Resources: 0 added, 8 changed, 0 destroyed." in applied.stdout
     second = reconcile("plan", "--detailed-exitcode", env=served)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "No changes. OpsGenie and Slack match the policy." in second.stdout

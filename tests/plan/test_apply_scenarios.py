@@ -22,7 +22,7 @@ def on_call_now(run: Run, schedule: str = "Delivery_eoc_schedule") -> list[str]:
 
 def test_apply_then_plan_converges(run: Run) -> None:
     assert run("apply", "--auto-approve") == 0
-    assert "Apply complete! Resources: 0 added, 7 changed, 0 destroyed." in run.out
+    assert "Apply complete! Resources: 0 added, 8 changed, 0 destroyed." in run.out
     assert run("plan") == 0
     assert "No changes." in run.out
 
@@ -104,7 +104,8 @@ def test_thresholds_block_and_force_overrides(run: Run, tmp_path: Path) -> None:
     assert run("plan", folder) == 0
     assert "7 blocked: apply refuses them unless --force." in run.out
     assert run("apply", "--policies", folder, "--auto-approve") == 0
-    assert "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." in run.out
+    # Only the on-call group's members: they follow the rotation, not the thresholds.
+    assert "Apply complete! Resources: 0 added, 1 changed, 0 destroyed." in run.out
     assert "not attempted" in run.out
     assert run("apply", "--policies", folder, "--auto-approve", "--force") == 0
     assert "7 changed" in run.out
@@ -179,7 +180,7 @@ def test_a_failure_midway_stops_says_what_was_done_and_a_rerun_converges(
     [
         "[alex.rivera@example.com, blair.chen@example.com, casey.okafor@example.com, "
         "devon.silva@example.com, emery.novak@example.com, taylor.manager@example.com]",  # add
-        "[alex.rivera@example.com, blair.chen@example.com, emery.novak@example.com]",  # remove
+        "[alex.rivera@example.com, blair.chen@example.com, casey.okafor@example.com]",  # remove
         "[emery.novak@example.com, devon.silva@example.com, casey.okafor@example.com, "
         "blair.chen@example.com, alex.rivera@example.com]",  # reorder
     ],

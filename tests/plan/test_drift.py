@@ -44,7 +44,7 @@ def test_no_drift_after_apply(run: Run) -> None:
 
 def test_json_and_markdown_drift_reports(run: Run) -> None:
     report = run.json("drift")
-    assert report["summary"]["change"] == 7
+    assert report["summary"]["change"] == 8
     assert run("drift", "--format", "markdown") == 0
     assert run.out.startswith("<!-- reconcile-plan -->\n## reconcile drift report")
 

@@ -21,6 +21,7 @@ def test_the_seeded_drift_is_shown(run: Run) -> None:
         "slack_channel #ask-prod-eng",
         "slack_channel #buildkite-main",
         "slack_user_group @delivery-support",
+        "slack_group_members @delivery-support",
     }
     team = plan["team Delivery"]["fields"][0]
     assert team["field"] == "members"

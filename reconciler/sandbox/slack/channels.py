@@ -9,6 +9,7 @@ from reconciler.sandbox.slack.core import (
     CHANNEL_NAME,
     Method,
     SlackRefusal,
+    _limit,
     _page,
     _require,
     _user,
@@ -265,3 +266,36 @@ def chat_post(state: SandboxState, args: dict[str, str], caller: dict[str, Any])
     }
     slack["messages"].append({"channel": channel["id"], **message})
     return {"channel": channel["id"], "ts": ts, "message": message}
+
+
+@method("conversations.history", "channels:history", "groups:history")
+def conversations_history(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict:
+    slack = state.data["slack"]
+    channel = _channel(slack, args, caller)
+    if caller["user"] not in channel["members"]:
+        raise SlackRefusal("not_in_channel")
+    try:
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args["latest"]) if args.get("latest") else float("inf")
+    except ValueError:
+        raise SlackRefusal("invalid_ts_oldest") from None
+    limit = _limit(args, 100)
+    messages = sorted(
+        (
+            m
+            for m in slack["messages"]
+            if m["channel"] == channel["id"] and oldest < float(m["ts"]) < latest
+        ),
+        key=lambda m: float(m["ts"]),
+        reverse=True,
+    )
+    page = messages[:limit]
+    return {
+        "messages": [{k: v for k, v in m.items() if k != "channel"} for m in page],
+        "has_more": len(messages) > limit,
+        "pin_count": 0,
+        "channel_actions_ts": None,
+        "channel_actions_count": 0,
+    }

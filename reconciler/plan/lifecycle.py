@@ -1,0 +1,255 @@
+"""The on-call lifecycle as plan changes: the on-call group, channel duty, the hand-off post.
+
+The group follows OpsGenie all the time: whoever is on call now (overrides honoured) plus the
+fixed members. Channel duty and the hand-off post happen once per handoff: the post in the
+hand-off notes channel, which names the handoff, is the record that it was done (no state file);
+so the invites and removals go first and the post last. Without a hand-off notes channel,
+invites are kept up continuously and nobody is removed, since nothing records the handoff.
+Handoffs are processed within a day of happening; older ones are left as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from reconciler import live
+from reconciler.plan.desired import DesiredTeam
+from reconciler.plan.lifecycle_read import LifecycleState, TeamOnCall, marker
+from reconciler.plan.model import Change, FieldChange
+from reconciler.plan.observe import LiveState
+from reconciler.plan.people import Match, match
+
+VENDOR = "slack"
+HANDOFF_WINDOW = timedelta(days=1)
+
+
+def diff_lifecycle(
+    team: DesiredTeam, state: LiveState, life: LifecycleState
+) -> tuple[list[Change], list[str]]:
+    slack = team.policy.slack
+    on_call = life.on_call.get(team.name, TeamOnCall())
+    if slack is None:
+        return [], []
+    warnings: list[str] = []
+
+    def slack_user(person: str) -> live.SlackUser | None:
+        found: Match = match(team, person, life.slack_by_email, life.slack_by_id)
+        if found.problem:
+            warnings.append(f"{team.name}: {person}: {found.problem}")
+        elif found.user is not None and not found.user.can_join_groups:
+            warnings.append(f"{team.name}: {person}: the Slack account is a guest or a bot")
+            return None
+        return found.user
+
+    changes: list[Change] = []
+    if slack.on_call_group is not None:
+        changes += _group_members(team, state, on_call, slack_user)
+    if state.channels and on_call.eoc_now:
+        changes += _duty(team, state, life, on_call, slack_user, warnings)
+    return changes, sorted(set(warnings))
+
+
+def _group_members(
+    team: DesiredTeam, state: LiveState, on_call: TeamOnCall, slack_user
+) -> list[Change]:
+    group_spec = team.policy.slack.on_call_group  # type: ignore[union-attr]
+    assert group_spec is not None
+    handle = group_spec.handle
+    have = state.groups.get(handle)
+    name = f"@{handle}"
+    wanted_people = list(on_call.eoc_now)
+    if not wanted_people:
+        if group_spec.when_nobody_on_call == "keep":
+            return []
+        if group_spec.when_nobody_on_call == "disable":
+            if have is None or not have.enabled:
+                return []
+            return [
+                Change(
+                    VENDOR,
+                    "slack_group_members",
+                    name,
+                    team.name,
+                    "update",
+                    "nobody is on call: the policy disables the group",
+                    (FieldChange("enabled", True, False),),
+                    operation={
+                        "op": "slack_group_members",
+                        "handle": handle,
+                        "group_id": have.id,
+                        "disable": True,
+                    },
+                )
+            ]
+        wanted_people = list(group_spec.fallback_members)
+    wanted_people += group_spec.fixed_members
+    wanted = {u.id: u for p in dict.fromkeys(wanted_people) if (u := slack_user(p))}
+    if not wanted:
+        return []
+    current = set(have.users) if have else set()
+    enable = have is not None and not have.enabled
+    if have is not None and current == set(wanted) and not enable:
+        return []
+    names = {u.id: u.email or u.name for u in wanted.values()}
+    before = sorted(current)
+    return [
+        Change(
+            VENDOR,
+            "slack_group_members",
+            name,
+            team.name,
+            "update",
+            "the group follows who is on call in OpsGenie",
+            (FieldChange("members", before, sorted(names[i] for i in wanted)),)
+            + ((FieldChange("enabled", False, True),) if enable else ()),
+            operation={
+                "op": "slack_group_members",
+                "handle": handle,
+                "group_id": have.id if have else None,
+                "users": sorted(wanted),
+                "enable": enable,
+            },
+        )
+    ]
+
+
+def _duty(
+    team: DesiredTeam,
+    state: LiveState,
+    life: LifecycleState,
+    on_call: TeamOnCall,
+    slack_user,
+    warnings: list[str],
+) -> list[Change]:
+    notes = team.policy.handoff_notes
+    once = notes is not None and on_call.shift_start is not None
+    if once:
+        assert on_call.shift_start is not None
+        if on_call.posted or state.now - on_call.shift_start > HANDOFF_WINDOW:
+            return []
+    incoming = [u for p in on_call.eoc_now if (u := slack_user(p))]
+    outgoing = [u for p in on_call.eoc_before if p not in on_call.eoc_now if (u := slack_user(p))]
+    changes = []
+    for channel in team.policy.slack.channels:  # type: ignore[union-attr]
+        if channel.on_call == "none":
+            continue
+        live_channel = state.channels.get(channel.name)
+        if live_channel is None or live_channel.is_archived:
+            if channel.name not in state.channels:
+                warnings.append(
+                    f"{team.name}: #{channel.name} is not visible to the bot; if it "
+                    "is private, a member must invite the bot"
+                )
+            continue
+        members = life.channel_members.get(live_channel.id, frozenset())
+        invite = sorted(u.id for u in incoming if u.id not in members)
+        keep = {p for p in channel.permanent_members}
+        kick = []
+        if once and channel.on_call == "join_and_leave":
+            kick = sorted(u.id for u in outgoing if u.id in members and (u.email or "") not in keep)
+        if not invite and not kick:
+            continue
+        label = {u.id: u.email or u.name for u in incoming + outgoing}
+        fields = []
+        if invite:
+            fields.append(FieldChange("invite", None, [label[i] for i in invite]))
+        if kick:
+            fields.append(FieldChange("remove", None, [label[i] for i in kick]))
+        changes.append(
+            Change(
+                VENDOR,
+                "channel_duty",
+                f"#{channel.name}",
+                team.name,
+                "update",
+                "the incoming engineer on call joins"
+                if invite and not kick
+                else "the outgoing engineer on call leaves at shift end"
+                if kick and not invite
+                else "the engineers on call change over",
+                tuple(fields),
+                operation={
+                    "op": "channel_duty",
+                    "channel": channel.name,
+                    "channel_id": live_channel.id,
+                    "invite": invite,
+                    "kick": kick,
+                },
+            )
+        )
+    if not once:
+        if any(c.on_call == "join_and_leave" for c in team.policy.slack.channels):  # type: ignore[union-attr]
+            warnings.append(
+                f"{team.name}: nobody is removed from join_and_leave channels "
+                "without handoff_notes, which records each handoff"
+            )
+        return changes
+    assert notes is not None and on_call.shift_start is not None
+    notes_channel = state.channels.get(notes.channel)
+    if notes_channel is None:
+        warnings.append(f"{team.name}: hand-off notes channel #{notes.channel} not found")
+        return changes
+    changes.append(
+        _post(
+            team,
+            on_call,
+            notes.channel,
+            notes_channel.id,
+            notes.url,
+            incoming,
+            outgoing,
+            slack_user,
+        )
+    )
+    return changes
+
+
+def _post(
+    team: DesiredTeam,
+    on_call: TeamOnCall,
+    channel: str,
+    channel_id: str,
+    url: str,
+    incoming: list[live.SlackUser],
+    outgoing: list[live.SlackUser],
+    slack_user,
+) -> Change:
+    assert on_call.shift_start is not None
+
+    def mention(users: list[live.SlackUser], fallback: list[str]) -> str:
+        return ", ".join(f"<@{u.id}>" for u in users) or ", ".join(fallback) or "nobody"
+
+    tm_people = on_call.tm_now or (
+        [team.policy.on_call.technical_manager.person]
+        if team.policy.on_call.technical_manager.person
+        else []
+    )
+    tm_users = [u for p in tm_people if (u := slack_user(p))]
+    when = on_call.shift_start.strftime("%a %Y-%m-%d %H:%M %Z")
+    text = (
+        f"*Hand-off, {team.name} support rotation* ({when})\n"
+        f"Engineer On-Call: {mention(outgoing, on_call.eoc_before)} → "
+        f"{mention(incoming, on_call.eoc_now)}\n"
+        f"Technical Manager: {mention(tm_users, tm_people)}\n"
+        f"Hand-off notes: {url}\n"
+        f"_{marker(team.name, on_call.shift_start)}_"
+    )
+    return Change(
+        VENDOR,
+        "handoff_post",
+        f"#{channel}",
+        team.name,
+        "create",
+        "a handoff happened and its post is not there yet",
+        (FieldChange("text", None, text),),
+        operation={
+            "op": "handoff_post",
+            "channel": channel,
+            "channel_id": channel_id,
+            "text": text,
+        },
+    )
+
+
+def handoff_time(on_call: TeamOnCall) -> datetime | None:
+    return on_call.shift_start

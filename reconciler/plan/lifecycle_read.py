@@ -1,0 +1,163 @@
+"""The reads the on-call lifecycle and readiness need, after the structural ones.
+
+Per declared team: who OpsGenie says is on call now and just before the current shift began
+(overrides honoured), the Slack accounts of everyone involved, the members of the channels the
+on-call joins or leaves (each channel read once, however many teams watch it), whether this
+shift's hand-off post exists, and each rotation participant's contacts and notification rules.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from reconciler import live
+from reconciler.clients.errors import ApiError
+from reconciler.clients.factory import Readers
+from reconciler.plan.desired import DesiredTeam
+from reconciler.plan.observe import LiveState
+from reconciler.plan.people import slack_email
+from reconciler.plan.rotations import as_rotation
+
+
+@dataclass
+class TeamOnCall:
+    shift_start: datetime | None = None
+    eoc_now: list[str] = field(default_factory=list)
+    eoc_before: list[str] = field(default_factory=list)
+    eoc_next: list[str] = field(default_factory=list)
+    tm_now: list[str] = field(default_factory=list)
+    posted: bool = False  # this shift's hand-off post exists
+
+
+@dataclass
+class Pageability:
+    exists: bool
+    contacts: list[live.Contact] = field(default_factory=list)
+    rules: list[live.NotificationRule] = field(default_factory=list)
+
+
+@dataclass
+class LifecycleState:
+    on_call: dict[str, TeamOnCall] = field(default_factory=dict)  # by team name
+    slack_by_email: dict[str, live.SlackUser | None] = field(default_factory=dict)
+    slack_by_id: dict[str, live.SlackUser] = field(default_factory=dict)
+    channel_members: dict[str, frozenset[str]] = field(default_factory=dict)  # channel id
+    pageability: dict[str, Pageability] = field(default_factory=dict)  # by username
+
+
+def marker(team: str, shift_start: datetime) -> str:
+    """What identifies a hand-off post, so a second run does not post it twice."""
+    return f"reconcile handoff {team} {shift_start.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def participants(team: DesiredTeam) -> list[str]:
+    people = list(team.policy.on_call.engineer.participants)
+    tm = team.policy.on_call.technical_manager
+    people += list(tm.rotation.participants) if tm.rotation else [tm.person or ""]
+    return [p for p in dict.fromkeys(people) if p]
+
+
+def observe_lifecycle(
+    readers: Readers, teams: list[DesiredTeam], state: LiveState, *, readiness: bool = True
+) -> LifecycleState:
+    result = LifecycleState()
+    og, sl = readers.oncall, readers.slack
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for team, on_call in zip(
+            teams, pool.map(lambda t: _on_call(og, t, state), teams), strict=True
+        ):
+            result.on_call[team.name] = on_call
+    people: set[str] = set()
+    for team in teams:
+        people |= {slack_email(team, p) for p in _slack_people(team, result.on_call[team.name])}
+    result.slack_by_email = sl.users_by_email(sorted(people)) if people else {}
+    result.slack_by_id = {u.id: u for u in result.slack_by_email.values() if u}
+    overrides = {
+        o
+        for t in teams
+        if t.policy.slack
+        for o in t.policy.slack.user_overrides.values()
+        if "@" not in o
+    }
+    if overrides - set(result.slack_by_id):
+        result.slack_by_id.update({u.id: u for u in sl.users() if u.id in overrides})
+    channels = sorted(
+        {
+            state.channels[c.name].id
+            for t in teams
+            for c in t.channels
+            if c.on_call != "none"
+            and c.name in state.channels
+            and not state.channels[c.name].is_archived
+        }
+    )
+    members = sl.parallel(sl.channel_members, channels)
+    result.channel_members = dict(zip(channels, members, strict=True))
+    for team in teams:
+        _posted(sl, team, state, result)
+    if readiness:
+        usernames = sorted({p for t in teams for p in participants(t)})
+        result.pageability = dict(
+            zip(usernames, og.parallel(lambda u: _pageability(og, u), usernames), strict=True)
+        )
+    return result
+
+
+def _slack_people(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:
+    people = set(participants(team)) | set(on_call.eoc_now) | set(on_call.eoc_before)
+    slack = team.policy.slack
+    if slack:
+        if slack.on_call_group:
+            people |= set(slack.on_call_group.fixed_members)
+            people |= set(slack.on_call_group.fallback_members)
+        for channel in slack.channels:
+            people |= set(channel.permanent_members)
+    return people
+
+
+def _on_call(og, team: DesiredTeam, state: LiveState) -> TeamOnCall:
+    result = TeamOnCall()
+    eoc = team.schedules[0]
+    schedule = state.schedules.get(eoc.name.lower())
+    if schedule is None:
+        return result
+    now = state.now
+    ours = [r for r in schedule.rotations if r.name == eoc.rotation.name]
+    rotation = as_rotation(ours[0], schedule.time_zone) if ours else None
+    shift = rotation.shift_at(now) if rotation else None
+    result.eoc_now = og.on_call(schedule.id, now)
+    if shift is not None:
+        result.shift_start = shift.start
+        result.eoc_before = og.on_call(schedule.id, shift.start - timedelta(minutes=1))
+        result.eoc_next = og.on_call(schedule.id, shift.end)
+    if len(team.schedules) > 1:
+        tm = state.schedules.get(team.schedules[1].name.lower())
+        if tm is not None:
+            result.tm_now = og.on_call(tm.id, now)
+    return result
+
+
+def _posted(sl, team: DesiredTeam, state: LiveState, result: LifecycleState) -> None:
+    notes = team.policy.handoff_notes
+    on_call = result.on_call[team.name]
+    if notes is None or on_call.shift_start is None:
+        return
+    channel = state.channels.get(notes.channel)
+    if channel is None or not channel.bot_is_member:
+        return  # nothing could have been posted there by us
+    wanted = marker(team.name, on_call.shift_start)
+    messages = sl.history(channel.id, on_call.shift_start.timestamp())
+    bot = state.slack_identity.user_id if state.slack_identity else ""
+    on_call.posted = any(wanted in m["text"] and m["user"] == bot for m in messages)
+
+
+def _pageability(og, username: str) -> Pageability:
+    try:
+        contacts = og.contacts(username)
+    except ApiError as exc:
+        if exc.status == 404:
+            return Pageability(False)
+        raise
+    return Pageability(True, contacts, og.notification_rules(username))
