@@ -157,6 +157,8 @@ class Applier:
         self.sl.set_group_members(group_id, op["users"])
 
     def _channel_duty(self, op: dict[str, Any]) -> None:
+        if op.get("join"):
+            self.sl.join(op["channel_id"])
         if op["invite"]:
             result = self.sl.invite(op["channel_id"], op["invite"])
             if result.failed:
@@ -166,6 +168,8 @@ class Applier:
             self.sl.kick(op["channel_id"], user)
 
     def _handoff_post(self, op: dict[str, Any]) -> None:
+        if op.get("join"):
+            self.sl.join(op["channel_id"])
         self.sl.post_message(op["channel_id"], op["text"])
 
     def _team(self, name: str) -> str:

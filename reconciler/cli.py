@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("reconciler.commands.plan", "Show what apply would change in OpsGenie and Slack."),
     "apply": ("reconciler.commands.apply", "Make OpsGenie and Slack match the policy."),
     "drift": ("reconciler.commands.drift", "Report what changed behind the policy's back."),
+    "sync": (
+        "reconciler.commands.sync",
+        "Keep the on-call group, channel duty and hand-off post in step (for a scheduler).",
+    ),
     "schema": ("reconciler.commands.schema", "Print the policy JSON Schema."),
     "sandbox": (
         "reconciler.commands.sandbox",

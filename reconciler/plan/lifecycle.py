@@ -141,6 +141,12 @@ def _duty(
                     "is private, a member must invite the bot"
                 )
             continue
+        if live_channel.is_private and not live_channel.bot_is_member:
+            warnings.append(
+                f"{team.name}: #{channel.name} is private and the bot is not in it: "
+                "a member must invite the bot"
+            )
+            continue
         members = life.channel_members.get(live_channel.id, frozenset())
         invite = sorted(u.id for u in incoming if u.id not in members)
         keep = {p for p in channel.permanent_members}
@@ -172,6 +178,7 @@ def _duty(
                     "op": "channel_duty",
                     "channel": channel.name,
                     "channel_id": live_channel.id,
+                    "join": not live_channel.bot_is_member,  # the bot must be in to invite
                     "invite": invite,
                     "kick": kick,
                 },
@@ -194,7 +201,7 @@ def _duty(
             team,
             on_call,
             notes.channel,
-            notes_channel.id,
+            notes_channel,
             notes.url,
             incoming,
             outgoing,
@@ -208,7 +215,7 @@ def _post(
     team: DesiredTeam,
     on_call: TeamOnCall,
     channel: str,
-    channel_id: str,
+    live_channel: live.Channel,
     url: str,
     incoming: list[live.SlackUser],
     outgoing: list[live.SlackUser],
@@ -245,7 +252,8 @@ def _post(
         operation={
             "op": "handoff_post",
             "channel": channel,
-            "channel_id": channel_id,
+            "channel_id": live_channel.id,
+            "join": not live_channel.bot_is_member,
             "text": text,
         },
     )

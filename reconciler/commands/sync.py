@@ -1,0 +1,48 @@
+"""`reconcile sync`: only the on-call lifecycle (the group, channel duty, the hand-off post).
+
+Safe to run every few minutes from a scheduler: it changes only what the rotation calls for now,
+does each handoff's duties once, and prints nothing when there is nothing to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import click
+
+from reconciler import connect, engine, exit_codes, output
+from reconciler.apply import Applier
+from reconciler.plan.build import LIFECYCLE
+from reconciler.settings import Settings
+
+
+def run(settings: Settings, paths: list[str], dry_run: bool) -> int:
+    writers = connect.writers(settings)
+    try:
+        planned = engine.plan(settings, paths, readers=writers, readiness=False)
+        duties = [c for c in planned.plan.actionable if c.kind in LIFECYCLE]
+        if not duties:
+            return exit_codes.OK  # quiet: nothing to do
+        plan = replace(planned.plan, changes=duties)
+        if dry_run:
+            for change in duties:
+                output.write_line(f"{change.symbol} {change.kind} {change.name}: {change.reason}")
+            return exit_codes.OK
+        outcome = Applier(writers, planned.state, output.write_line).apply(plan)
+    finally:
+        writers.close()
+    for warning in planned.plan.warnings:
+        output.error_line(f"warning: {warning}")
+    if outcome.failed is not None:
+        output.error_line(f"error: {outcome.failed.kind} {outcome.failed.name}: {outcome.error}")
+        return exit_codes.ERROR
+    return exit_codes.OK
+
+
+@click.command("sync")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Say what would be done, do nothing.")
+@click.pass_obj
+def command(settings: Settings, paths: tuple[str, ...], dry_run: bool) -> int:
+    """Keep the on-call group, channel duty and hand-off post in step with who is on call."""
+    return run(settings or Settings(), list(paths) or ["policies"], dry_run)
