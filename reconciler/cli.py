@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reconciler.commands.sync",
         "Keep the on-call group, channel duty and hand-off post in step (for a scheduler).",
     ),
+    "import": ("reconciler.commands.import_", "Write a policy from what OpsGenie and Slack hold."),
     "schema": ("reconciler.commands.schema", "Print the policy JSON Schema."),
     "sandbox": (
         "reconciler.commands.sandbox",

@@ -1,0 +1,87 @@
+"""`reconcile import`: a policy file from what OpsGenie and Slack hold now. Reads only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler import connect, exit_codes, output
+from reconciler.errors import ReconcileError
+from reconciler.importer import Imported, pick, render_policy
+from reconciler.policy.loader import load_bytes
+from reconciler.policy.structure import validate_structure
+from reconciler.settings import Settings
+
+
+def run(
+    settings: Settings,
+    team_name: str,
+    out: str | None,
+    channels: list[str],
+    group: str | None,
+    notes_url: str | None,
+    notes_channel: str | None,
+) -> int:
+    readers = connect.readers(settings)
+    try:
+        team = readers.oncall.team(team_name)
+        if team is None:
+            raise ReconcileError(f"OpsGenie has no team {team_name!r}")
+        schedule, rotation, escalation = pick(
+            team, readers.oncall.schedules(), readers.oncall.escalations()
+        )
+        found = {c.name: c for c in readers.slack.channels() if not c.is_archived}
+        missing = [c for c in channels if c not in found]
+        if missing:
+            raise ReconcileError(f"Slack has no channel {', '.join('#' + m for m in missing)}")
+        groups = {g.handle: g for g in readers.slack.user_groups()}
+        if group and group not in groups:
+            raise ReconcileError(f"Slack has no user group @{group}")
+    finally:
+        readers.close()
+    source = Imported(
+        team,
+        schedule,
+        rotation,
+        escalation,
+        [found[c] for c in channels],
+        groups.get(group) if group else None,
+        notes_url,
+        notes_channel,
+    )
+    text = render_policy(source, f"at {connect.now(settings):%Y-%m-%d %H:%M %Z}")
+    policy, problems = validate_structure(load_bytes(text.encode(), out or "<import>"))
+    if policy is None:  # a bug in the importer: never write a file that does not validate
+        raise ReconcileError(
+            "the imported policy does not validate: " + "; ".join(str(p) for p in problems)
+        )
+    if out:
+        Path(out).write_text(text, "utf-8")
+        output.error_line(f"wrote {out}; check it with: reconcile validate {out}")
+    else:
+        output.write_line(text.rstrip("\n"))
+    return exit_codes.OK
+
+
+@click.command("import")
+@click.option("--team", "team_name", required=True, help="The OpsGenie team to import.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (default: print).")
+@click.option("--channel", "channels", multiple=True, help="A Slack channel the on-call watches.")
+@click.option("--group", help="The Slack user group of the on-call (handle, no @).")
+@click.option("--notes-url", help="The hand-off notes link.")
+@click.option("--notes-channel", help="Where the hand-off notes are posted.")
+@click.pass_obj
+def command(
+    settings: Settings,
+    team_name: str,
+    out: str | None,
+    channels: tuple[str, ...],
+    group: str | None,
+    notes_url: str | None,
+    notes_channel: str | None,
+) -> int:
+    """Write a policy for TEAM from OpsGenie and Slack as they are."""
+    return run(
+        settings or Settings(), team_name, out, list(channels), group, notes_url, notes_channel
+    )
