@@ -98,7 +98,7 @@ def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
     return state.path, policies
 
 
-def child(sandbox: str, policies: str) -> None:
+def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     """Runs in a fresh process so that peak memory is the plan's own."""
     from reconciler import engine
     from reconciler.clients import factory
@@ -109,11 +109,11 @@ def child(sandbox: str, policies: str) -> None:
     transport, og_config, sl_config = sandbox_parts(settings)
     readers = factory.readers(og_config, sl_config, transport=transport)
     started = time.perf_counter()
-    planned = engine.plan(settings, [policies], readers=readers)
+    planned = engine.plan(settings, [policies], readers=readers, readiness=readiness == "yes")
     wall = time.perf_counter() - started
     calls = Counter()
     for endpoint, count in transport.emulator.calls.items():
-        calls[re.sub(r"/[0-9a-f-]{36}", "/{id}", endpoint)] += count
+        calls[re.sub(r"/(users/[^/]+|[0-9a-f-]{36})", "/{id}", endpoint)] += count
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
@@ -128,11 +128,12 @@ def child(sandbox: str, policies: str) -> None:
     )
 
 
-def run(teams: int, latency_ms: int) -> dict:
+def run(teams: int, latency_ms: int, readiness: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, policies = build(Path(tmp), teams, latency_ms)
+        flag = "yes" if readiness else "no"
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(sandbox), str(policies)],
+            [sys.executable, __file__, "--child", str(sandbox), str(policies), flag],
             capture_output=True,
             text=True,
             check=True,
@@ -144,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -163,6 +164,9 @@ def main() -> None:
         f"{big['peak_mib']:>12.0f}  (goal < 200 MB)"
     )
     print(f"{'changes planned':45} {small['changes']:>12} {big['changes']:>12}")
+    lean = run(args.teams, args.latency_ms, readiness=False)
+    lean_calls = sum(lean["calls"].values())
+    print(f"{'with --no-readiness: calls, wall (s)':45} {lean_calls:>25} {lean['wall']:>8.2f}")
     print(
         f"people {big['teams'] * PEOPLE_PER_TEAM}, Slack channels {CHANNELS}, "
         f"{args.latency_ms} ms added to every request"

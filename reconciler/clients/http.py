@@ -99,7 +99,7 @@ class Http:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         timeout: float = 30.0,
-        max_workers: int = 8,
+        max_workers: int = 16,  # reads of many small objects; 429s are waited out
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.rules = rules

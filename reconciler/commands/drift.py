@@ -12,9 +12,14 @@ from reconciler.settings import Settings
 
 
 def run(
-    settings: Settings, paths: list[str], fmt: str, exit_code: bool, post_to: str | None
+    settings: Settings,
+    paths: list[str],
+    fmt: str,
+    exit_code: bool,
+    post_to: str | None,
+    readiness: bool = True,
 ) -> int:
-    planned = engine.plan(settings, paths)
+    planned = engine.plan(settings, paths, readiness=readiness)
     plan = planned.plan
     fingerprint = plan.fingerprint() if not plan.empty else "none"
     if fmt == "text":
@@ -48,9 +53,16 @@ def _post(settings: Settings, channel: str, text: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 2 when there is drift.")
 @click.option("--post-to", metavar="CHANNEL", help="Post the Markdown report to this channel.")
+@click.option("--readiness/--no-readiness", default=True, help="Check participants' readiness.")
 @click.pass_obj
 def command(
-    settings: Settings, paths: tuple[str, ...], fmt: str, exit_code: bool, post_to: str | None
+    settings: Settings,
+    paths: tuple[str, ...],
+    fmt: str,
+    exit_code: bool,
+    post_to: str | None,
+    readiness: bool,
 ) -> int:
     """Report drift between the policies and OpsGenie and Slack, for every team."""
-    return run(settings or Settings(), list(paths) or ["policies"], fmt, exit_code, post_to)
+    paths_ = list(paths) or ["policies"]
+    return run(settings or Settings(), paths_, fmt, exit_code, post_to, readiness)

@@ -19,8 +19,9 @@ def run(
     fmt: str,
     detailed: bool,
     target: str | None,
+    readiness: bool = True,
 ) -> int:
-    planned = engine.plan(settings, paths, target)
+    planned = engine.plan(settings, paths, target, readiness=readiness)
     output.write_line(render(planned.plan, fmt, colour=output.use_colour()).rstrip("\n"))
     if out:
         planfile.save(Path(out), planned.plan, paths, target)
@@ -54,6 +55,11 @@ def readiness_ok(plan: Plan) -> bool:
     help="Exit 0 without changes, 2 with changes, 1 on error.",
 )
 @click.option("--target", help="Only this team.")
+@click.option(
+    "--readiness/--no-readiness",
+    default=True,
+    help="Check every participant can be paged and reached (two reads a person).",
+)
 @click.pass_obj
 def command(
     settings: Settings,
@@ -62,6 +68,8 @@ def command(
     fmt: str,
     detailed: bool,
     target: str | None,
+    readiness: bool,
 ) -> int:
     """Show what apply would change (default PATHS: policies/)."""
-    return run(settings or Settings(), list(paths) or ["policies"], out, fmt, detailed, target)
+    paths_ = list(paths) or ["policies"]
+    return run(settings or Settings(), paths_, out, fmt, detailed, target, readiness)
