@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.sandbox.seed import BOT_TOKEN, OPSGENIE_KEY, SEED_NOW, USER_TOKEN
+from tests.helpers import served_sandbox
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -39,41 +40,18 @@ def served(tmp_path: Path) -> Iterator[dict[str, str]]:
         if not k.startswith(("OPSGENIE_", "SLACK_", "RECONCILE_"))
     }
     assert reconcile("sandbox", "init", str(path), env=base_env).returncode == 0
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reconciler",
-            "--sandbox",
-            str(path),
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**base_env, "PYTHONUNBUFFERED": "1"},
-    )
-    assert server.stdout is not None
-    address = server.stdout.readline().strip().rsplit(" ", 1)[-1]
-    assert address.startswith("http://127.0.0.1:"), address
-    env = {
-        **base_env,
-        "OPSGENIE_API_URL": address,
-        "OPSGENIE_API_KEY": OPSGENIE_KEY,
-        "SLACK_API_URL": f"{address}/api",
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_USER_TOKEN": USER_TOKEN,
-        "RECONCILE_NOW": SEED_NOW,
-        "NO_COLOR": "1",
-    }
-    try:
+    with served_sandbox(path, base_env) as address:
+        env = {
+            **base_env,
+            "OPSGENIE_API_URL": address,
+            "OPSGENIE_API_KEY": OPSGENIE_KEY,
+            "SLACK_API_URL": f"{address}/api",
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_USER_TOKEN": USER_TOKEN,
+            "RECONCILE_NOW": SEED_NOW,
+            "NO_COLOR": "1",
+        }
         yield env
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
 
 
 def test_plan_apply_plan_converges_over_tcp(served: dict[str, str]) -> None:

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from reconciler.sandbox.seed import BOT_TOKEN, OPSGENIE_KEY, USER_TOKEN, seed_st
 from reconciler.sandbox.state import SandboxState
 from reconciler.sandbox.transport import SandboxTransport
 from tests.contract import check_exchange
+from tests.helpers import served_sandbox
 
 
 class Recording(httpx.BaseTransport):
@@ -64,34 +63,6 @@ class Sandbox:
             state.save()
 
 
-def _serve(path: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reconciler",
-            "--sandbox",
-            str(path),
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "serving on" not in line:
-        process.kill()
-        _, err = process.communicate(timeout=10)
-        raise AssertionError(f"sandbox serve did not start: {line}{err}")
-    return process, line.strip().rsplit(" ", 1)[-1]
-
-
 @pytest.fixture(params=["in-process", "tcp"])
 def sandbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sandbox]:
     path = tmp_path / "sandbox.json"
@@ -103,14 +74,14 @@ def sandbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sandbox]
         "rng": random.Random(3),
         "timeout": 5.0,
     }
-    process = None
+    stack = ExitStack()
     if request.param == "in-process":
         emulator = Emulator(SandboxState.load(path))
         recording = Recording(SandboxTransport(emulator))
         base = "http://sandbox.invalid"
     else:
         emulator = None
-        process, base = _serve(path)
+        base = stack.enter_context(served_sandbox(path))
         recording = Recording(httpx.HTTPTransport())
     og = opsgenie.OpsGenieConfig(base, Secret(OPSGENIE_KEY))
     sl = slack.SlackConfig(f"{base}/api", Secret(BOT_TOKEN), Secret(USER_TOKEN))
@@ -119,8 +90,6 @@ def sandbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sandbox]
         yield Sandbox(request.param, path, clients, recording, emulator)
     finally:
         clients.close()
-        if process is not None:
-            process.terminate()
-            process.communicate(timeout=10)  # also closes the pipes
+        stack.close()
     problems = [p for req, resp in recording.exchanges for p in check_exchange(req, resp)]
     assert not problems, "contract violations:\n" + "\n".join(problems)

@@ -189,3 +189,18 @@ def _owner(og: dict[str, Any], given: Any) -> dict[str, Any] | None:
         return None
     team = _team(og, given.get("id") or given.get("name"), "id" if given.get("id") else "name")
     return {"id": team["id"], "name": team["name"]}
+
+
+def _new_name(og: dict[str, Any], body: dict[str, Any], kind: str) -> str:
+    """The name of an object being created: present, and free in its namespace."""
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise Refusal(422, "Request body is not processable.", errors={"name": "may not be empty"})
+    _name_taken(og, name, kind=kind)
+    return name
+
+
+def _rename(og: dict[str, Any], obj: dict[str, Any], body: dict[str, Any], kind: str) -> None:
+    if "name" in body:
+        _name_taken(og, body["name"], kind=kind, except_id=obj["id"])
+        obj["name"] = body["name"]

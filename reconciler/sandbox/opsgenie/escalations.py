@@ -10,10 +10,11 @@ from reconciler.sandbox.opsgenie.core import (
     _body,
     _done,
     _identifier_kind,
-    _name_taken,
+    _new_name,
     _ok,
     _owner,
     _referrers,
+    _rename,
     _schedule,
     _team,
     _user_meta,
@@ -92,10 +93,7 @@ def get_escalation(state: SandboxState, request: Request, identifier: str) -> tu
 def create_escalation(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
     og = state.data["opsgenie"]
     body = _body(request)
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise Refusal(422, "Request body is not processable.", errors={"name": "may not be empty"})
-    _name_taken(og, name, kind="escalation")
+    name = _new_name(og, body, "escalation")
     esc = {
         "id": state.opsgenie_id("escalation"),
         "name": name,
@@ -114,9 +112,7 @@ def update_escalation(state: SandboxState, request: Request, identifier: str) ->
     og = state.data["opsgenie"]
     esc = _escalation(og, identifier, _identifier_kind(request))
     body = _body(request)
-    if "name" in body:
-        _name_taken(og, body["name"], kind="escalation", except_id=esc["id"])
-        esc["name"] = body["name"]
+    _rename(og, esc, body, "escalation")
     if "description" in body:
         esc["description"] = body["description"] or ""
     if "rules" in body:

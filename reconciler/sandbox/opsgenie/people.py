@@ -10,8 +10,9 @@ from reconciler.sandbox.opsgenie.core import (
     _body,
     _done,
     _identifier_kind,
-    _name_taken,
+    _new_name,
     _ok,
+    _rename,
     _team,
     _user,
     _user_meta,
@@ -111,10 +112,7 @@ def get_team(state: SandboxState, request: Request, identifier: str) -> tuple[in
 def create_team(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
     og = state.data["opsgenie"]
     body = _body(request)
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise Refusal(422, "Request body is not processable.", errors={"name": "may not be empty"})
-    _name_taken(og, name, kind="team")
+    name = _new_name(og, body, "team")
     team = {
         "id": state.opsgenie_id("team"),
         "name": name,
@@ -173,9 +171,7 @@ def update_team(state: SandboxState, request: Request, identifier: str) -> tuple
     og = state.data["opsgenie"]
     team = _team(og, identifier)
     body = _body(request)
-    if "name" in body:
-        _name_taken(og, body["name"], kind="team", except_id=team["id"])
-        team["name"] = body["name"]
+    _rename(og, team, body, "team")
     if "description" in body:
         team["description"] = body["description"] or ""
     if "members" in body:  # replaces the list

@@ -12,10 +12,11 @@ from reconciler.sandbox.opsgenie.core import (
     _body,
     _done,
     _identifier_kind,
-    _name_taken,
+    _new_name,
     _ok,
     _owner,
     _referrers,
+    _rename,
     _schedule,
     _user_meta,
     _zone,
@@ -53,10 +54,7 @@ def get_schedule(state: SandboxState, request: Request, identifier: str) -> tupl
 def create_schedule(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
     og = state.data["opsgenie"]
     body = _body(request)
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise Refusal(422, "Request body is not processable.", errors={"name": "may not be empty"})
-    _name_taken(og, name, kind="schedule")
+    name = _new_name(og, body, "schedule")
     schedule = {
         "id": state.opsgenie_id("schedule"),
         "name": name,
@@ -80,9 +78,7 @@ def update_schedule(state: SandboxState, request: Request, identifier: str) -> t
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request))
     body = _body(request)
-    if "name" in body:
-        _name_taken(og, body["name"], kind="schedule", except_id=schedule["id"])
-        schedule["name"] = body["name"]
+    _rename(og, schedule, body, "schedule")
     if "description" in body:
         schedule["description"] = body["description"] or ""
     if "timezone" in body:
