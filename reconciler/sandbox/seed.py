@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.clients.slack import READ_SCOPES, WRITE_SCOPES
 from reconciler.policy.names import OWNERSHIP_MARKER
 from reconciler.sandbox.state import VERSION, SandboxState
 
@@ -94,25 +95,8 @@ def seed_state() -> SandboxState:
                 "domain": "example-corp",
                 "bot": {"user_id": "", "bot_id": "B0RECONCILE1", "token": BOT_TOKEN},
                 "user_token": {"user_id": "", "token": USER_TOKEN},
-                "scopes": sorted(
-                    {
-                        "channels:read",
-                        "groups:read",
-                        "usergroups:read",
-                        "users:read",
-                        "users:read.email",
-                        "channels:manage",
-                        "groups:write",
-                        "channels:join",
-                        "channels:write.invites",
-                        "groups:write.invites",
-                        "channels:write.topic",
-                        "groups:write.topic",
-                        "usergroups:write",
-                        "chat:write",
-                        "channels:history",
-                    }
-                ),
+                # Exactly what reconcile asks for: a bot installed as the README says.
+                "scopes": sorted(READ_SCOPES | WRITE_SCOPES),
                 "restrict_usergroups": False,
                 "users": [],
                 "channels": [],
