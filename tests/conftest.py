@@ -42,6 +42,7 @@ def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in (
         *SECRET_ENV,
         "OPSGENIE_API_URL",
+        "OPSGENIE_REGION",
         "SLACK_API_URL",
         "RECONCILE_SANDBOX",
         "RECONCILE_NOW",

@@ -74,7 +74,10 @@ class OpsGenieConfig:
                 "OPSGENIE_API_KEY is not set: an API key-management key with Read and "
                 "Configuration access (plus Create and Update, and Delete, for apply)"
             )
-        url = os.environ.get("OPSGENIE_API_URL") or HOSTS[(region or "us").lower()]
+        region = (region or os.environ.get("OPSGENIE_REGION") or "us").lower()
+        if region not in HOSTS:
+            raise ReconcileError(f"OPSGENIE_REGION={region!r}: OpsGenie has 'us' and 'eu'")
+        url = os.environ.get("OPSGENIE_API_URL") or HOSTS[region]
         if not url.startswith(("http://", "https://")):
             url = f"https://{url}"
         return cls(url, key)

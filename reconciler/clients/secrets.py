@@ -14,6 +14,7 @@ import threading
 _known: set[str] = set()
 _lock = threading.Lock()
 MASK = "***"
+MIN_SCRUBBED = 8  # shorter values are not credible credentials
 
 
 class Secret:
@@ -21,7 +22,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
-        if value:
+        if len(value) >= MIN_SCRUBBED:  # scrubbing "k" from every line would mangle output
             with _lock:
                 _known.add(value)
 

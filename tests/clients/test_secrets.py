@@ -13,6 +13,7 @@ from reconciler.clients.errors import ApiError, TransportError
 from reconciler.clients.opsgenie import OpsGenieReader
 from reconciler.clients.secrets import Secret, install_log_scrubbing, scrub
 from reconciler.clients.slack_write import SlackWriter
+from reconciler.errors import ReconcileError
 from tests.clients.conftest import BOT_TOKEN, OG_KEY, OG_URL, SLACK_URL, USER_TOKEN, og_error
 
 SECRETS = (OG_KEY, BOT_TOKEN, USER_TOKEN)
@@ -75,3 +76,22 @@ def test_error_texts_carry_no_token(api: respx.MockRouter, og_reader: OpsGenieRe
 def test_scrub_replaces_every_known_secret() -> None:
     Secret("xoxp-zzz-999")
     assert scrub("a xoxp-zzz-999 b") == "a *** b"
+
+
+def test_the_region_picks_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPSGENIE_API_KEY", "region-test-key-0001")
+    assert opsgenie.OpsGenieConfig.from_env().base_url == "https://api.opsgenie.com"
+    monkeypatch.setenv("OPSGENIE_REGION", "EU")
+    assert opsgenie.OpsGenieConfig.from_env().base_url == "https://api.eu.opsgenie.com"
+    monkeypatch.setenv("OPSGENIE_API_URL", "http://127.0.0.1:8484")
+    assert opsgenie.OpsGenieConfig.from_env().base_url == "http://127.0.0.1:8484"
+    monkeypatch.setenv("OPSGENIE_REGION", "mars")
+    with pytest.raises(ReconcileError, match="'us' and 'eu'"):
+        opsgenie.OpsGenieConfig.from_env()
+
+
+def test_missing_credentials_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ReconcileError, match="OPSGENIE_API_KEY is not set"):
+        opsgenie.OpsGenieConfig.from_env()
+    with pytest.raises(ReconcileError, match="SLACK_BOT_TOKEN is not set"):
+        slack.SlackConfig.from_env()
