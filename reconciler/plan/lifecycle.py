@@ -43,14 +43,14 @@ def diff_lifecycle(
 
     changes: list[Change] = []
     if slack.on_call_group is not None:
-        changes += _group_members(team, state, on_call, slack_user)
+        changes += _group_members(team, state, life, on_call, slack_user)
     if state.channels and on_call.eoc_now:
         changes += _duty(team, state, life, on_call, slack_user, warnings)
     return changes, sorted(set(warnings))
 
 
 def _group_members(
-    team: DesiredTeam, state: LiveState, on_call: TeamOnCall, slack_user
+    team: DesiredTeam, state: LiveState, life: LifecycleState, on_call: TeamOnCall, slack_user
 ) -> list[Change]:
     group_spec = team.policy.slack.on_call_group  # type: ignore[union-attr]
     assert group_spec is not None
@@ -90,8 +90,8 @@ def _group_members(
     enable = have is not None and not have.enabled
     if have is not None and current == set(wanted) and not enable:
         return []
-    names = {u.id: u.email or u.name for u in wanted.values()}
-    before = sorted(current)
+    names = {u.id: u.email or u.name for u in [*wanted.values(), *life.slack_by_id.values()]}
+    before = sorted(names.get(i, i) for i in current)
     return [
         Change(
             VENDOR,

@@ -126,14 +126,32 @@ class Plan:
         return data
 
     def fingerprint(self) -> str:
-        """A stable hash of what differs, so a scheduler can tell new drift from old."""
+        """A stable hash of what differs, so a scheduler can tell new drift from old.
+
+        A rotation's new start and the turn of its list move with every handoff while the drift
+        stays the same, and the hand-off post is the rotation working, not drift: none counts.
+        """
         material = sorted(
             json.dumps(
-                [c.key, c.action, [asdict(f) for f in c.fields]], sort_keys=True, default=str
+                [c.key, c.action, [_stable(f) for f in c.fields if f.field != "start"]],
+                sort_keys=True,
+                default=str,
             )
             for c in self.actionable
+            if c.kind != "handoff_post"
         )
         return hashlib.sha256("\n".join(material).encode()).hexdigest()[:16]
+
+
+def _stable(field: FieldChange) -> dict[str, Any]:
+    data = asdict(field)
+    if field.field == "participants":  # a cycle: the same whoever it starts with
+        for side in ("before", "after"):
+            people = data[side]
+            if isinstance(people, list) and people:
+                first = people.index(min(people))
+                data[side] = people[first:] + people[:first]
+    return data
 
 
 def _change_dict(change: Change) -> dict[str, Any]:

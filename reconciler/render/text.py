@@ -64,8 +64,9 @@ def _change(change: Change, impacts: dict[str, OnCallImpact], colour: bool) -> l
             lines.append(f"      ~ {field.field}:")
             lines += [_paint(f"          - {x}", "-", colour) for x in gone]
             lines += [_paint(f"          + {x}", "+", colour) for x in come]
-        elif change.action == "create":
-            lines.append(f"      + {field.field}: {value(field.after)}")
+        elif change.action == "create" or field.before is None:
+            text = value(field.after).replace("\n", "\n          ")  # keep long posts indented
+            lines.append(f"      + {field.field}: {text}")
         else:
             lines.append(f"      ~ {field.field}: {value(field.before)} -> {value(field.after)}")
     for note in change.notes:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from tests.plan.conftest import Run
+from tests.plan.conftest import Run, delivery, write_policy
 
 
 def fingerprint(run: Run) -> str:
@@ -56,3 +57,15 @@ def test_drift_can_be_posted_to_a_channel(run: Run) -> None:
     assert message["text"].startswith("<!-- reconcile-plan -->\n## reconcile drift report")
     assert run("drift", "--post-to", "nowhere") == 1
     assert "no channel #nowhere" in run.err
+
+
+def test_the_same_drift_a_week_later_keeps_its_fingerprint(run: Run, tmp_path: Path) -> None:
+    # Without the on-call group, whose members rightly change with every handoff.
+    text = delivery()
+    text = text[: text.index("  on_call_group:")] + text[text.index("handoff_notes:") :]
+    folder = write_policy(tmp_path, text)
+    run("drift", folder)
+    first = fingerprint(run)
+    run.edit(lambda d: d["meta"].__setitem__("now", "2026-12-09T15:00:00+00:00"))
+    run("drift", folder)  # a week on, the rotation would be re-anchored elsewhere: same drift
+    assert fingerprint(run) == first
