@@ -230,7 +230,27 @@ def ok(**payload: Any) -> dict[str, Any]:
 
 GROUP = subteam_json(id="S0DS", handle="h", name="n", users=["U0A1"])
 CHANNEL = channel_json(id="C0DELIVERY", name="delivery", is_member=True)
+MESSAGE = {
+    "type": "message",
+    "text": "t",
+    "ts": "1700000000.000100",
+    "user": "U0BOT",
+    "team": "T0ACME000",
+}
 SL_READS = [
+    Endpoint(
+        "conversations.history",
+        "GET",
+        "/conversations.history",
+        lambda c: c.history("C0DELIVERY", 1700000000.0),
+        ok(
+            messages=[MESSAGE],
+            has_more=False,
+            pin_count=0,
+            channel_actions_ts=None,
+            channel_actions_count=0,
+        ),
+    ),
     Endpoint(
         "auth.test",
         "GET",
@@ -285,13 +305,6 @@ SL_READS = [
         ok(user=user_json(id="U0A1", name="a", email="a@example.com")),
     ),
 ]
-MESSAGE = {
-    "type": "message",
-    "text": "t",
-    "ts": "1700000000.000100",
-    "user": "U0BOT",
-    "team": "T0ACME000",
-}
 SL_WRITES = [
     Endpoint(
         "conversations.create",
