@@ -77,3 +77,26 @@ def test_vendor_rate_limits_answer_429_with_the_vendors_headers(sandbox: Sandbox
     for _ in range(25):  # Tier 2: 20 at once, then one each 3 seconds
         sandbox.clients.slack.user_groups()
     assert waits and all(w >= 3 for w in waits)
+
+
+def test_opsgenie_rate_limits_answer_429_with_its_headers(sandbox: Sandbox) -> None:
+    if sandbox.emulator is None:
+        pytest.skip("the bucket is measured in real time; exercised in-process")
+    ticks = [0.0]
+    sandbox.emulator.limiter._clock = lambda: ticks[0]
+    sandbox.edit(lambda data: data["rate_limits"].__setitem__("enabled", True))
+    http = sandbox.clients.oncall._write_http
+    waits = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        ticks[0] += seconds
+
+    http._sleep = sleep
+    for _ in range(60):  # 50 at once, then 10 a second
+        sandbox.clients.oncall.escalations()
+    assert waits and all(1 <= w <= 1.25 for w in waits)
+    throttled = [r for _, r in sandbox.recording.exchanges if r.status_code == 429]
+    assert throttled
+    assert throttled[0].headers["X-RateLimit-State"] == "THROTTLED"
+    assert throttled[0].headers["X-RateLimit-Period-In-Sec"] == "1"
