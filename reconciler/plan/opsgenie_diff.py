@@ -286,7 +286,14 @@ def _diff_rotation(
                 "shift", f"{rotation.length} {rotation.type}", f"{desired.length} {desired.type}"
             )
         )
-    replace = rotation.type != desired.type
+    if rotation.time_restriction:
+        fields.append(FieldChange("time_restriction", rotation.time_restriction, None))
+    if rotation.end is not None:
+        fields.append(FieldChange("end", rotation.end.isoformat(), None))
+    # PATCH cannot retype a rotation, nor clear a time restriction or an end date.
+    replace = (
+        rotation.type != desired.type or bool(rotation.time_restriction) or rotation.end is not None
+    )
     the_impact = impact(team.name, desired, current, sent, now)
     note = (
         "re-anchored at the current shift so who is on call now does not change"
@@ -300,7 +307,8 @@ def _diff_rotation(
             name,
             team.name,
             "replace" if replace else "update",
-            "the shift type changes: OpsGenie rotations are replaced, not retyped"
+            "the policy has no time restriction or end date, or another shift type, and OpsGenie "
+            "cannot clear those in place: the rotation is replaced"
             if replace
             else "participants, order or timing differ from the policy",
             tuple(fields),

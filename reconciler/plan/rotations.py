@@ -48,8 +48,8 @@ def unchanged(
         or live_rotation.length != desired.length
     ):
         return False
-    if live_rotation.end is not None:
-        return False
+    if live_rotation.end is not None or live_rotation.time_restriction:
+        return False  # limits when it pages, which the policy does not
     horizon = 2 * max(len(sent.participants), len(current.participants)) + 2
     return same_future(current, sent, now, horizon)
 

@@ -246,3 +246,25 @@ def test_removing_the_person_on_call_hands_over_now_and_says_so(run: Run, tmp_pa
     assert impact["now_before"] == current and impact["now_after"] in kept
     assert run("plan", folder) == 0
     assert f"is no longer rostered: {impact['now_after']} takes over now" in run.out
+
+
+def test_a_time_restriction_added_by_hand_is_replaced_away(run: Run) -> None:
+    assert run("apply", "--auto-approve") == 0
+
+    def restrict(data: dict) -> None:
+        for s in data["opsgenie"]["schedules"]:
+            if s["name"] == "Delivery_eoc_schedule":
+                s["rotations"][0]["timeRestriction"] = {
+                    "type": "time-of-day",
+                    "restriction": {"startHour": 9, "startMin": 0, "endHour": 17, "endMin": 0},
+                }
+
+    run.edit(restrict)
+    plan = run.json("plan")
+    [change] = [c for c in plan["changes"] if c["kind"] == "rotation"]
+    assert change["action"] == "replace"
+    assert "cannot clear those in place" in change["reason"]
+    before = on_call_now(run)
+    assert run("apply", "--auto-approve") == 0
+    assert on_call_now(run) == before
+    assert run("plan") == 0 and "No changes." in run.out
