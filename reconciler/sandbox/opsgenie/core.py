@@ -204,3 +204,10 @@ def _rename(og: dict[str, Any], obj: dict[str, Any], body: dict[str, Any], kind:
     if "name" in body:
         _name_taken(og, body["name"], kind=kind, except_id=obj["id"])
         obj["name"] = body["name"]
+
+
+def _refuse_if_referenced(og: dict[str, Any], kind: str, obj_id: str) -> None:
+    """OpsGenie's 428: an object still used by another cannot be deleted first."""
+    users = _referrers(og, kind, obj_id)
+    if users:
+        raise Refusal(428, f"{kind.title()} is used by {', '.join(users)}")

@@ -13,7 +13,7 @@ from reconciler.sandbox.opsgenie.core import (
     _new_name,
     _ok,
     _owner,
-    _referrers,
+    _refuse_if_referenced,
     _rename,
     _schedule,
     _team,
@@ -126,8 +126,6 @@ def update_escalation(state: SandboxState, request: Request, identifier: str) ->
 def delete_escalation(state: SandboxState, request: Request, identifier: str) -> tuple:
     og = state.data["opsgenie"]
     esc = _escalation(og, identifier, _identifier_kind(request))
-    users = _referrers(og, "escalation", esc["id"])
-    if users:
-        raise Refusal(428, f"Escalation is used by {', '.join(users)}")
+    _refuse_if_referenced(og, "escalation", esc["id"])
     og["escalations"].remove(esc)
     return _done("Deleted")

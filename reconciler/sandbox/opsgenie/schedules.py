@@ -15,7 +15,7 @@ from reconciler.sandbox.opsgenie.core import (
     _new_name,
     _ok,
     _owner,
-    _referrers,
+    _refuse_if_referenced,
     _rename,
     _schedule,
     _user_meta,
@@ -94,9 +94,7 @@ def update_schedule(state: SandboxState, request: Request, identifier: str) -> t
 def delete_schedule(state: SandboxState, request: Request, identifier: str) -> tuple:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request))
-    users = _referrers(og, "schedule", schedule["id"])
-    if users:
-        raise Refusal(428, f"Schedule is used by {', '.join(users)}")
+    _refuse_if_referenced(og, "schedule", schedule["id"])
     og["schedules"].remove(schedule)
     og["overrides"].pop(schedule["id"], None)
     return _done("Deleted")
