@@ -6,6 +6,7 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
+from reconciler import dates
 from reconciler.clients import factory, opsgenie, slack
 from reconciler.clients.secrets import Secret
 from reconciler.errors import ReconcileError
@@ -60,7 +61,11 @@ def now(settings: Settings) -> datetime:
             when = datetime.fromisoformat(pinned)
         except ValueError:
             raise ReconcileError(f"RECONCILE_NOW={pinned!r} is not an ISO 8601 instant") from None
-        return when if when.tzinfo else when.replace(tzinfo=UTC)
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        problem = dates.out_of_range(when, "RECONCILE_NOW")
+        if problem:
+            raise ReconcileError(problem)
+        return when
     if settings.sandbox is not None:
         from reconciler.sandbox.state import SandboxState
 

@@ -28,9 +28,25 @@ def _links() -> dict[str, str]:
 
 
 @functools.cache
+def _names() -> frozenset[str]:
+    """Every IANA zone and link name, from the tzdata package's list.
+
+    Not whatever the zoneinfo folder happens to hold: `localtime` and `posixrules` are files there
+    (the machine's own zone, a rules template), not zones any vendor knows. `Factory` is tzdata's
+    placeholder zone ("-00"), never a real place.
+    """
+    try:
+        text = resources.files("tzdata").joinpath("zones").read_text("utf-8")
+        names = set(text.split())
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - tzdata is a dependency
+        names = set(zoneinfo.available_timezones()) - {"localtime", "posixrules"}
+    return frozenset(names - {"Factory"})
+
+
+@functools.cache
 def zone(name: str) -> zoneinfo.ZoneInfo | None:
     """The zone called `name`, or None if no such IANA zone exists."""
-    if not name or name.startswith("/") or ".." in name:
+    if name not in _names():
         return None
     try:
         return zoneinfo.ZoneInfo(name)
@@ -47,6 +63,5 @@ def canonical(name: str) -> str | None:
 
 def suggest(name: str) -> str | None:
     """The known zone name closest to a misspelt one."""
-    names = zoneinfo.available_timezones()
-    close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, sorted(_names()), n=1, cutoff=0.6)
     return close[0] if close else None

@@ -8,6 +8,7 @@ import click
 
 from reconciler import connect, exit_codes, output
 from reconciler.errors import ReconcileError
+from reconciler.files import write_output
 from reconciler.importer import Imported, pick, render_policy
 from reconciler.policy.loader import load_bytes
 from reconciler.policy.structure import validate_structure
@@ -22,6 +23,7 @@ def run(
     group: str | None,
     notes_url: str | None,
     notes_channel: str | None,
+    force: bool = False,
 ) -> int:
     readers = connect.readers(settings)
     try:
@@ -57,7 +59,8 @@ def run(
             "the imported policy does not validate: " + "; ".join(str(p) for p in problems)
         )
     if out:
-        Path(out).write_text(text, "utf-8")
+        inputs = [settings.sandbox] if settings.sandbox else []
+        write_output(Path(out), text, inputs=inputs, force=force)
         output.error_line(f"wrote {out}; check it with: reconcile validate {out}")
     else:
         output.write_line(text.rstrip("\n"))
@@ -71,6 +74,7 @@ def run(
 @click.option("--group", help="The Slack user group of the on-call (handle, no @).")
 @click.option("--notes-url", help="The hand-off notes link.")
 @click.option("--notes-channel", help="Where the hand-off notes are posted.")
+@click.option("--force", is_flag=True, help="Let --out replace an existing file.")
 @click.pass_obj
 def command(
     settings: Settings,
@@ -80,8 +84,16 @@ def command(
     group: str | None,
     notes_url: str | None,
     notes_channel: str | None,
+    force: bool,
 ) -> int:
     """Write a policy for TEAM from OpsGenie and Slack as they are."""
     return run(
-        settings or Settings(), team_name, out, list(channels), group, notes_url, notes_channel
+        settings or Settings(),
+        team_name,
+        out,
+        list(channels),
+        group,
+        notes_url,
+        notes_channel,
+        force,
     )

@@ -8,6 +8,7 @@ import click
 
 from reconciler import engine, exit_codes, output, planfile
 from reconciler.plan.model import Plan
+from reconciler.policy.files import policy_files
 from reconciler.render import render
 from reconciler.settings import Settings
 
@@ -20,11 +21,14 @@ def run(
     detailed: bool,
     target: str | None,
     readiness: bool = True,
+    force: bool = False,
 ) -> int:
     planned = engine.plan(settings, paths, target, readiness=readiness)
     output.write_line(render(planned.plan, fmt, colour=output.use_colour()).rstrip("\n"))
     if out:
-        planfile.save(Path(out), planned.plan, paths, target)
+        inputs, _ = policy_files(paths)
+        inputs += [settings.sandbox] if settings.sandbox else []
+        planfile.save(Path(out), planned.plan, paths, target, inputs=inputs, force=force)
         output.error_line(f"plan saved to {out}; apply it with: reconcile apply {out}")
     if not readiness_ok(planned.plan):
         return exit_codes.ERROR
@@ -47,6 +51,9 @@ def readiness_ok(plan: Plan) -> bool:
 @click.command("plan")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `apply`.")
+@click.option(
+    "--force", is_flag=True, help="Let --out replace an existing file that is not a plan file."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
 @click.option(
     "--detailed-exitcode",
@@ -69,7 +76,8 @@ def command(
     detailed: bool,
     target: str | None,
     readiness: bool,
+    force: bool,
 ) -> int:
     """Show what apply would change (default PATHS: policies/)."""
     paths_ = list(paths) or ["policies"]
-    return run(settings or Settings(), paths_, out, fmt, detailed, target, readiness)
+    return run(settings or Settings(), paths_, out, fmt, detailed, target, readiness, force)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reconciler import exit_codes, output
+from reconciler import dates, exit_codes, output
 from reconciler.errors import ReconcileError
 from reconciler.settings import DEFAULT_SANDBOX, Settings
 
@@ -113,7 +113,11 @@ def clock_set(ctx: click.Context, when: str) -> int:
             instant = datetime.fromisoformat(when)
         except ValueError:
             raise ReconcileError(f"{when!r} is not an ISO 8601 date and time") from None
-        state.set_now(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
+        instant = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+        problem = dates.out_of_range(instant, "the clock")
+        if problem:
+            raise ReconcileError(problem)
+        state.set_now(instant)
     state.save()
     output.write_line(state.now().isoformat())
     return exit_codes.OK
@@ -128,7 +132,14 @@ def clock_advance(ctx: click.Context, by: str) -> int:
     if not found:
         raise ReconcileError(f"{by!r} is not a span such as 30m, 6h, 1d or 1w")
     state = _load(ctx)
-    moved = state.advance(timedelta(**{UNITS[found[2]]: int(found[1])}))
+    try:
+        moved = state.now() + timedelta(**{UNITS[found[2]]: int(found[1])})
+    except OverflowError:
+        moved = datetime.max.replace(tzinfo=UTC)
+    problem = dates.out_of_range(moved, "the clock would be")
+    if problem:
+        raise ReconcileError(problem)
+    state.set_now(moved)
     state.save()
     output.write_line(moved.isoformat())
     return exit_codes.OK

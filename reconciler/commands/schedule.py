@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from reconciler import exit_codes, output
+from reconciler import dates, exit_codes, output
 from reconciler.errors import ReconcileError
 from reconciler.escalation import arithmetic, timed_steps
 from reconciler.oncall import Handoff, handoffs
@@ -96,4 +96,7 @@ def command(
 ) -> int:
     """Print who is on call from now (or --from) for the next --weeks weeks."""
     when = start.replace(tzinfo=UTC) if start else datetime.now(UTC)
+    problem = dates.out_of_range(when, "--from")
+    if problem:
+        raise ReconcileError(problem)
     return run(list(paths) or ["policies"], weeks, when, team, fmt)

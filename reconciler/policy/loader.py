@@ -8,6 +8,7 @@ record the line and column of every key and value for error messages.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from reconciler.errors import ReconcileError
+from reconciler.files import UnreadableFile, read_bounded
 
 try:  # the C parser is ~10x faster; the pure one gives the same nodes.
     from ruamel.yaml.cyaml import CSafeLoader as _Loader
@@ -26,6 +28,12 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000  # values after alias expansion; a real team file has a few hundred
 MAX_DEPTH = 50  # nesting; a policy is about six levels deep
+# The C parser recurses once per level while composing, before our builder counts levels, and
+# 40,000 nested brackets (80 KB) overflow its stack: a segmentation fault, no message. So a cheap
+# scan refuses deep nesting first. Its bound is looser than MAX_DEPTH (it estimates from the text);
+# the builder still gives the exact answer for anything the scan lets through.
+SCAN_DEPTH = 4 * MAX_DEPTH
+_DEEP_BLOCK = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]|$)){" + f"{SCAN_DEPTH}" + ",}", re.MULTILINE)
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -63,14 +71,9 @@ class Document:
 def load_file(path: Path, display: str | None = None) -> Document:
     display = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(
-                f"file is {size:,} bytes; policy files are limited to {MAX_FILE_BYTES:,}"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+        raw = read_bounded(path, MAX_FILE_BYTES, "policy file")
+    except UnreadableFile as exc:
+        raise LoadError(exc.reason) from None
     return load_bytes(raw, display)
 
 
@@ -89,6 +92,7 @@ def load_bytes(raw: bytes, display: str) -> Document:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    _refuse_deep_nesting(text)
     try:
         loader = _Loader(io.StringIO(text))
         try:
@@ -120,6 +124,36 @@ def load_bytes(raw: bytes, display: str) -> Document:
     return doc
 
 
+def _refuse_deep_nesting(text: str) -> None:
+    """Refuse text nested deeper than SCAN_DEPTH before the C parser recurses into it."""
+    deep = _DEEP_BLOCK.search(text)
+    if deep:
+        line = text.count("\n", 0, deep.start()) + 1
+        raise LoadError(_too_deep(), line, SCAN_DEPTH + 1)
+    if text.count("[") + text.count("{") <= SCAN_DEPTH:
+        return  # cannot nest that deep in flow style: the usual case, and free
+    depth = 0
+    line, line_start = 1, 0
+    comment = False
+    for i, char in enumerate(text):
+        if char == "\n":
+            line, line_start, comment = line + 1, i + 1, False
+        elif comment:
+            continue
+        elif char == "#" and (i == line_start or text[i - 1] in " \t"):
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > SCAN_DEPTH:
+                raise LoadError(_too_deep(), line, i - line_start + 1)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+
+
+def _too_deep() -> str:
+    return f"the document nests deeper than {MAX_DEPTH} levels; a policy is about six deep"
+
+
 def _pos(node: Node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -128,6 +162,12 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+# The tags a policy may carry: YAML's core schema, plus the timestamp the parser gives a date.
+# Anything else (`!foo`, `!!binary`, `!!python/...`) would be silently read as something else.
+_KNOWN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
 
 
 class _Builder:
@@ -153,6 +193,11 @@ class _Builder:
                 column,
             )
         self.doc.value_positions.setdefault(path, _pos(node))
+        if node.tag not in _KNOWN_TAGS:
+            raise LoadError(
+                f"unknown YAML tag {node.tag!r}: a policy holds plain values, lists and mappings",
+                *_pos(node),
+            )
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -167,6 +212,8 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 line, column = _pos(key_node)
                 raise LoadError("keys must be plain values, not lists or mappings", line, column)
+            if key_node.tag not in _KNOWN_TAGS:
+                raise LoadError(f"unknown YAML tag {key_node.tag!r} on a key", *_pos(key_node))
             key = _scalar(key_node)
             if not isinstance(key, str):
                 key = str(key_node.value)

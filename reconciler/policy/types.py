@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from reconciler import dates
+
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
 
 
@@ -67,10 +69,11 @@ def _pattern_type(
     zero = re.compile(r"0+[mhdw]") if name == "duration" else None
 
     def check(value: str) -> Any:
+        shown = _shown(value)
         if zero and zero.fullmatch(value):
-            raise PydanticCustomError(name, "'{value}' must be longer than zero", {"value": value})
+            raise PydanticCustomError(name, "'{value}' must be longer than zero", {"value": shown})
         if not regex.fullmatch(value):  # fullmatch: a trailing newline fails too
-            raise PydanticCustomError(name, message, {"value": value})
+            raise PydanticCustomError(name, message + _why_not(value), {"value": shown})
         return convert(value) if convert else value
 
     class _Marker:
@@ -94,14 +97,55 @@ def _pattern_type(
     return _Marker
 
 
+def _shown(value: str, limit: int = 60) -> str:
+    """`value` fit for a one-line message: invisible characters escaped, long values cut."""
+    text = "".join(
+        c if (c.isprintable() and c.isascii()) or c.isalpha() else _escape(c) for c in value
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape(char: str) -> str:
+    return f"\\u{ord(char):04x}"
+
+
+def _why_not(value: str) -> str:
+    """What a user cannot see in the value: a hidden or look-alike character, or its length."""
+    odd = next((c for c in value if not c.isascii()), None)
+    if odd is not None:
+        return f"; it contains U+{ord(odd):04X}, which is not allowed here"
+    if len(value) > 100:
+        return f"; it is {len(value):,} characters long"
+    return ""
+
+
 def _parse_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
             "date", "'{value}' is not a calendar date", {"value": value}
         ) from None
+    if not dates.in_range(day):
+        raise PydanticCustomError(
+            "date",
+            "'{value}' is out of range: reconcile handles dates from {span}",
+            {"value": value, "span": dates.SPAN},
+        )
+    return day
 
+
+# An address as mail servers, OpsGenie and Slack take it: RFC 5321's lengths (64 before the @,
+# 254 in all), ASCII only (an internationalised domain is written in its xn-- form), so that a
+# zero-width space or a full-width letter pasted from a chat cannot make a second "same" person.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = (
+    r"^(?=[^@]{1,64}@)(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@"
+    + _LABEL
+    + r"(?:\."
+    + _LABEL
+    + r")+$"
+)
 
 DURATION_PATTERN = r"^[1-9][0-9]{0,5}[mhdw]$"
 
@@ -121,8 +165,9 @@ Email = Annotated[
     str,
     _pattern_type(
         name="email",
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s.]+$",
-        message="'{value}' is not an email address",
+        pattern=EMAIL_PATTERN,
+        message="'{value}' is not an email address: ASCII only, at most 64 characters before "
+        "the @ and 254 in all",
         convert=str.lower,  # OpsGenie lower-cases usernames; so do we, before comparing.
         json_extra={"format": "email"},
     ),
@@ -143,8 +188,8 @@ CalendarDate = Annotated[
     date,
     _pattern_type(
         name="date",
-        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        message="'{value}' is not a date: write YYYY-MM-DD",
+        pattern=r"^2[01][0-9]{2}-[0-9]{2}-[0-9]{2}$",  # 2000 to 2199: see reconciler.dates
+        message="'{value}' is not a date from 2000-01-01 to 2199-12-31: write YYYY-MM-DD",
         convert=_parse_date,
         serialize=lambda d: d.isoformat(),
         json_extra={"format": "date"},
@@ -194,7 +239,7 @@ SlackUserRef = Annotated[
     str,
     _pattern_type(
         name="slack_user",
-        pattern=r"^([UW][A-Z0-9]{2,}|[^@\s]+@[^@\s]+\.[^@\s.]+)$",
+        pattern=r"^([UW][A-Z0-9]{2,}|" + EMAIL_PATTERN[1:-1] + ")$",
         message="'{value}' is neither a Slack user id (U…) nor an email address",
     ),
 ]

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.errors import ReconcileError
+from reconciler.files import read_bounded
 
 VERSION = 1
+MAX_BYTES = 512 * 1024 * 1024  # a 1,000-team benchmark sandbox is tens of MB
 
 
 class SandboxState:
@@ -39,15 +41,21 @@ class SandboxState:
 
     @classmethod
     def load(cls, path: Path) -> SandboxState:
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
+        if not path.exists() and not path.is_symlink():
             raise ReconcileError(
                 f"no sandbox at {path}: create one with `reconcile sandbox init {path}`"
-            ) from None
-        except (OSError, ValueError) as exc:
-            raise ReconcileError(f"cannot read the sandbox {path}: {exc}") from None
-        if not isinstance(data, dict) or data.get("meta", {}).get("version") != VERSION:
+            )
+        raw = read_bounded(path, MAX_BYTES, "sandbox")
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise ReconcileError(f"cannot read the sandbox {path}: not JSON ({exc})") from None
+        meta = data.get("meta") if isinstance(data, dict) else None
+        if (
+            not isinstance(meta, dict)
+            or meta.get("version") != VERSION
+            or not all(isinstance(data.get(k), dict) for k in ("opsgenie", "slack"))
+        ):
             raise ReconcileError(f"{path} is not a reconcile sandbox (version {VERSION})")
         return cls(data, path)
 

@@ -40,7 +40,8 @@ def test_json_output_lists_every_problem_with_its_place(
             "line": 6,
             "column": 14,
             "severity": "error",
-            "message": "team.members[1].email: 'sam-at-example.com' is not an email address",
+            "message": "team.members[1].email: 'sam-at-example.com' is not an email address: "
+            "ASCII only, at most 64 characters before the @ and 254 in all",
         }
     ]
 

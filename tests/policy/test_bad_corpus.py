@@ -47,7 +47,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(
     big = tmp_path / "big.yaml"
     big.write_text("team:\n  description: " + "x" * 300_000 + "\n")
     assert main(["validate", str(big)]) == 1
-    assert f"{big}:1:1: file is 300,022 bytes; policy files are limited to 262,144" in (
+    assert f"{big}:1:1: the policy file is 300,022 bytes; policy files are limited to 262,144" in (
         capsys.readouterr().out
     )
 
