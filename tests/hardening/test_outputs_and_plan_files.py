@@ -116,9 +116,7 @@ def test_paths_and_target_are_covered_by_the_checksum(
 @pytest.mark.parametrize(
     "text", ["[" * 100_000 + "]" * 100_000, "not json", "", '{"kind": "reconcile-plan"}']
 )
-def test_a_plan_file_that_is_not_one_is_a_user_error(
-    run: Run, tmp_path: Path, text: str
-) -> None:
+def test_a_plan_file_that_is_not_one_is_a_user_error(run: Run, tmp_path: Path, text: str) -> None:
     path = tmp_path / "x.plan"
     path.write_text(text)
     assert run("apply", str(path)) == 1
