@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from reconciler import __version__, exit_codes, output
+from reconciler.clients.secrets import configure_logging, scrub
 from reconciler.errors import ReconcileError
 
 # name -> (module, one-line help); the order is the order `--help` lists them in.
@@ -76,6 +77,11 @@ def cli(ctx: click.Context, sandbox: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
+        configure_logging(os.environ.get("RECONCILE_LOG"))
+    except ValueError as exc:
+        output.error_line(f"error: {exc}")
+        return exit_codes.ERROR
+    try:
         result: Any = cli.main(args=argv, prog_name="reconcile", standalone_mode=False)
     except ReconcileError as exc:
         output.error_line(f"error: {exc}")
@@ -94,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("RECONCILE_DEBUG"):
             raise
         output.error_line(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"internal error: {type(exc).__name__}: {scrub(str(exc))}\n"
             "This is a bug in reconcile; set RECONCILE_DEBUG=1 for the traceback."
         )
         return exit_codes.BUG

@@ -1,4 +1,8 @@
-"""All user-facing output goes through here, so tests can capture it and nothing else prints."""
+"""All user-facing output goes through here, so tests can capture it and nothing else prints.
+
+The last guard against a leak: every line is scrubbed of known credentials on its way out,
+though vendor text was already cleaned where it entered (reconciler.clients.secrets).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ import os
 import sys
 from typing import TextIO
 
+from reconciler.clients.secrets import scrub
+
 
 def write_line(text: str = "", stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
-    stream.write(text + "\n")
+    stream.write(scrub(text) + "\n")
 
 
 def error_line(text: str) -> None:

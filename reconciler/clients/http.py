@@ -21,7 +21,7 @@ import httpx
 
 from reconciler import __version__
 from reconciler.clients.errors import RateLimited, TransportError, WriteNotAllowed
-from reconciler.clients.secrets import scrub
+from reconciler.clients.secrets import scrub, scrub_answer
 
 log = logging.getLogger("reconciler.http")
 T = TypeVar("T")
@@ -160,6 +160,7 @@ class Http:
                     else "not retried: not safe to repeat",
                 ) from None
             self._count(method, path)
+            response = _scrubbed(response)
             log.debug(
                 "%s %s -> %s in %.0f ms%s",
                 method,
@@ -208,6 +209,24 @@ class Http:
         with self._calls_lock:
             key = f"{method} {path}"
             self.calls[key] = self.calls.get(key, 0) + 1
+
+
+def _scrubbed(response: httpx.Response) -> httpx.Response:
+    """The answer with any credential the vendor echoed back removed, before anyone reads it."""
+    cleaned = scrub_answer(response.content)
+    if cleaned is None:
+        return response
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=[(name, scrub(value)) for name, value in headers],
+        content=cleaned,
+        request=response.request,
+    )
 
 
 def _request_id_note(response: httpx.Response) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from reconciler.clients.slack import READ_METHODS, TIERS
 from reconciler.sandbox import opsgenie as opsgenie_api
 from reconciler.sandbox import slack as slack_api
+from reconciler.sandbox.echo import echo, echoing
 from reconciler.sandbox.faults import (
     OPSGENIE_BUCKET,
     SLACK_TIER_PER_MINUTE,
@@ -93,6 +94,8 @@ class Emulator:
                 return Response(404, {"message": "not an OpsGenie (/v2/) or Slack (/api/) path"})
             if changed:
                 self.state.save()
+            if echoing(self.state.data):
+                response = echo(request, response)
         return response
 
     @staticmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 
 import httpx
@@ -11,7 +13,13 @@ import respx
 from reconciler.clients import opsgenie, slack
 from reconciler.clients.errors import ApiError, TransportError
 from reconciler.clients.opsgenie import OpsGenieReader
-from reconciler.clients.secrets import Secret, install_log_scrubbing, scrub
+from reconciler.clients.secrets import (
+    ScrubbingFormatter,
+    Secret,
+    configure_logging,
+    install_log_scrubbing,
+    scrub,
+)
 from reconciler.clients.slack_write import SlackWriter
 from reconciler.errors import ReconcileError
 from tests.clients.conftest import BOT_TOKEN, OG_KEY, OG_URL, SLACK_URL, USER_TOKEN, og_error
@@ -95,3 +103,65 @@ def test_missing_credentials_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
         opsgenie.OpsGenieConfig.from_env()
     with pytest.raises(ReconcileError, match="SLACK_BOT_TOKEN is not set"):
         slack.SlackConfig.from_env()
+
+
+def test_a_child_loggers_record_reaches_a_later_handler_scrubbed() -> None:
+    """A handler added after the clients were made, fed by a child logger, sees no token."""
+    install_log_scrubbing()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        logging.getLogger("reconciler.clients.slack.deep").warning("said %s", BOT_TOKEN)
+    finally:
+        root.removeHandler(handler)
+    assert "said ***" in stream.getvalue()
+    assert_clean(stream.getvalue())
+
+
+def test_a_vendor_echoing_the_token_is_scrubbed_before_parsing(slack_writer: SlackWriter) -> None:
+    """Slack's warning, response_metadata and error text, and a purpose, carrying the token.
+
+    A hostile answer, outside the official spec's shapes, so the contract-checked router is not
+    used here.
+    """
+    channel = {"id": "C0000000001", "name": "x", "purpose": {"value": f"p {BOT_TOKEN}"}}
+    with respx.mock(assert_all_called=True) as hostile:
+        hostile.get(f"{SLACK_URL}/conversations.info").respond(
+            json={
+                "ok": True,
+                "warning": f"echo {BOT_TOKEN}",
+                "channel": channel,
+                "response_metadata": {"messages": [f"[WARN] {USER_TOKEN}"]},
+            }
+        )
+        hostile.post(f"{SLACK_URL}/conversations.setPurpose").respond(
+            json={"ok": False, "error": f"invalid_auth {BOT_TOKEN}", "needed": BOT_TOKEN}
+        )
+        found = slack_writer.channel("C0000000001")
+        assert found is not None and found.purpose == "p ***"
+        assert_clean(json.dumps(slack_writer.warnings))
+        with pytest.raises(ApiError) as caught:
+            slack_writer.set_purpose("C0000000001", "new")
+    assert_clean(str(caught.value))
+
+
+def test_configured_logging_scrubs_the_formatted_line(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("debug")
+    root = logging.getLogger()
+    ours = [h for h in root.handlers if isinstance(h.formatter, ScrubbingFormatter)]
+    try:
+        try:
+            raise RuntimeError(f"boom {OG_KEY}")
+        except RuntimeError:
+            logging.getLogger("elsewhere").exception("failed")
+        err = capsys.readouterr().err
+    finally:
+        for handler in ours:
+            root.removeHandler(handler)
+        root.setLevel(logging.WARNING)
+    assert "boom ***" in err
+    assert_clean(err)
+    with pytest.raises(ValueError, match="is not a level"):
+        configure_logging("loud")

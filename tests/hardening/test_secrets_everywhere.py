@@ -1,0 +1,141 @@
+"""A sentinel credential, echoed back by a hostile vendor in every text field, appears nowhere.
+
+The served sandbox answers with the caller's Authorization header appended to every free-text
+field (Slack's warning, error, needed, response_metadata, purposes, topics, message text; OpsGenie's
+message, errors, descriptions). Every command runs against it over TCP with debug logging on, and
+the sentinels must not appear in stdout, stderr, the logs, plan files, JSON output, written
+policies, or anything reconcile wrote to the vendors (posts, descriptions, purposes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reconciler.sandbox.seed import SEED_NOW, seed_state
+from reconciler.sandbox.state import SandboxState
+from tests.helpers import served_sandbox
+from tests.plan.conftest import delivery, write_policy
+
+pytestmark = pytest.mark.e2e
+SENTINELS = {
+    "OPSGENIE_API_KEY": "og-SENTINEL-5e3b9a17c2d4",
+    "SLACK_BOT_TOKEN": "xoxb-SENTINEL-bot-88f1c0de",
+    "SLACK_USER_TOKEN": "xoxp-SENTINEL-user-4a6b2e90",
+}
+
+
+class Session:
+    def __init__(self, env: dict[str, str], state: Path, cwd: Path) -> None:
+        self.env, self.state, self.cwd = env, state, cwd
+        self.seen: list[str] = []
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "reconciler", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=self.cwd,
+            timeout=120,
+        )
+        self.seen += [done.stdout, done.stderr]
+        return done
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    state = seed_state()
+    state.path = tmp_path / "sandbox.json"
+    state.data["opsgenie"]["api_key"] = SENTINELS["OPSGENIE_API_KEY"]
+    state.data["slack"]["bot"]["token"] = SENTINELS["SLACK_BOT_TOKEN"]
+    state.data["slack"]["user_token"]["token"] = SENTINELS["SLACK_USER_TOKEN"]
+    state.data["echo_credentials"] = True
+    state.save()
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPSGENIE_", "SLACK_", "RECONCILE_"))
+    }
+    with served_sandbox(state.path, base) as address:
+        env = {
+            **base,
+            **SENTINELS,
+            "OPSGENIE_API_URL": address,
+            "SLACK_API_URL": f"{address}/api",
+            "RECONCILE_NOW": SEED_NOW,
+            "RECONCILE_LOG": "debug",
+            "NO_COLOR": "1",
+        }
+        yield Session(env, state.path, tmp_path)
+
+
+def _leaks(text: str) -> list[str]:
+    return [name for name, value in SENTINELS.items() if value in text]
+
+
+def test_the_hostile_sandbox_does_echo_the_credentials(session: Session) -> None:
+    import httpx
+
+    answer = httpx.post(
+        f"{session.env['SLACK_API_URL']}/conversations.list",
+        headers={"Authorization": f"Bearer {SENTINELS['SLACK_BOT_TOKEN']}"},
+    )
+    assert SENTINELS["SLACK_BOT_TOKEN"] in answer.text  # else this test proves nothing
+
+
+def test_no_command_leaks_an_echoed_credential(session: Session, tmp_path: Path) -> None:
+    policies = write_policy(tmp_path, delivery())
+    plan_file = tmp_path / "out.plan"
+    run = session
+    assert run("validate", policies).returncode == 0
+    run("schedule", policies, "--weeks", "2")
+    run("plan", policies)
+    run("plan", policies, "--format", "markdown")
+    run("plan", policies, "--format", "json", "--out", str(plan_file))
+    run("drift", policies, "--format", "json")
+    run("drift", policies, "--post-to", "delivery")
+    run("apply", str(plan_file))
+    run("apply", "--policies", policies, "--auto-approve")
+    run("sync", policies)
+    run("sync", policies, "--dry-run")
+    run("import", "--team", "Delivery", "--channel", "delivery", "--out", str(tmp_path / "i.yaml"))
+    run("import", "--team", "Nobody")  # an error path: the vendor's refusal in our message
+    run("plan", policies, "--target", "Nobody")
+    failing = {**run.env, "OPSGENIE_API_KEY": "og-SENTINEL-wrong-key-0000"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "reconciler", "plan", policies],
+        capture_output=True,
+        text=True,
+        env=failing,
+        timeout=120,
+    )
+    assert refused.returncode == 1 and "HTTP 401" in refused.stderr
+    assert "og-SENTINEL-wrong-key-0000" not in refused.stdout + refused.stderr
+    # Debug logging was on: there were log lines to leak into.
+    assert any("DEBUG reconciler.http" in text for text in run.seen)
+    for text in run.seen:
+        assert not _leaks(text), text[-2000:]
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path != session.state:
+            assert not _leaks(path.read_text(errors="replace")), path
+    written = SandboxState.load(session.state).data
+    assert plan_file.exists() and (tmp_path / "i.yaml").exists()
+    posts = [m["text"] for m in written["slack"]["messages"]]
+    assert any("drift report" in p.lower() for p in posts)
+    for post in posts:
+        assert not _leaks(post), post
+    descriptions = [
+        json.dumps(o.get("description"))
+        for kind in ("teams", "schedules", "escalations")
+        for o in written["opsgenie"][kind]
+    ]
+    purposes = [json.dumps(c.get("purpose")) for c in written["slack"]["channels"]]
+    for text in descriptions + purposes:
+        assert not _leaks(text), text
