@@ -50,22 +50,27 @@ class Applier:
         outcome.skipped = [c for c in plan.actionable if c.blocked and not force]
         for i, change in enumerate(pending):
             try:
-                self._one(change)
+                note = self._one(change)
             except ReconcileError as exc:
                 outcome.failed, outcome.error = change, str(exc)
                 outcome.skipped += pending[i + 1 :]
                 self.report(f"{change.symbol} {change.kind} {change.name}: FAILED: {exc}")
                 return outcome
             outcome.done.append(change)
-            self.report(f"{change.symbol} {change.kind} {change.name}: {_past(change.action)}")
+            suffix = f" ({note})" if note else ""
+            self.report(
+                f"{change.symbol} {change.kind} {change.name}: {_past(change.action)}{suffix}"
+            )
         return outcome
 
     # -- one change ------------------------------------------------------------------------------
 
-    def _one(self, change: Change) -> None:
+    def _one(self, change: Change) -> str | None:
+        """Carry out one change; a handler may return a note on how it went."""
         op: dict[str, Any] = change.operation
         handler = getattr(self, f"_{op['op']}")
-        handler(op)
+        note: str | None = handler(op)
+        return note
 
     def _create_team(self, op: dict[str, Any]) -> None:
         members = [live.TeamMember(u, r) for u, r in op["members"]]
@@ -167,10 +172,36 @@ class Applier:
         for user in op["kick"]:
             self.sl.kick(op["channel_id"], user)
 
-    def _handoff_post(self, op: dict[str, Any]) -> None:
+    def _handoff_post(self, op: dict[str, Any]) -> str | None:
+        """Post once per handoff, even when two runs (a schedule and a person) race.
+
+        Read again just before posting: another run may have posted since the plan was made.
+        After posting, read once more and keep only the earliest post for this handoff; a run
+        whose post is not the earliest deletes its own. Every run sees its own post, and Slack
+        orders posts by ts, so exactly one survives whoever reads first.
+        """
+        channel_id = op["channel_id"]
         if op.get("join"):
-            self.sl.join(op["channel_id"])
-        self.sl.post_message(op["channel_id"], op["text"])
+            self.sl.join(channel_id)
+        if self._handoff_posts(op):
+            return "another run posted it meanwhile"
+        ts = self.sl.post_message(
+            channel_id, op["text"], event_type=op["event_type"], event_payload=op["payload"]
+        )
+        earliest = min(self._handoff_posts(op), key=lambda m: float(m.ts), default=None)
+        if earliest is not None and earliest.ts != ts:
+            self.sl.delete_message(channel_id, ts)
+            return "another run posted it first; this run's copy was removed"
+        return None
+
+    def _handoff_posts(self, op: dict[str, Any]) -> list[live.Message]:
+        me = self.sl.me()
+        return [
+            m
+            for m in self.sl.history(op["channel_id"], op["since"])
+            if me.user_id in (m.user,) or (me.bot_id and m.bot_id == me.bot_id)
+            if m.event_type == op["event_type"] and m.event_payload == op["payload"]
+        ]
 
     def _team(self, name: str) -> str:
         if name not in self.team_ids:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # --- on-call (OpsGenie today; Jira Service Management Operations later) ----------------------
 
@@ -176,6 +177,18 @@ class UserGroup:
     enabled: bool
     users: frozenset[str]
     auto_type: str | None = None  # admin/owner groups Slack manages itself
+
+
+@dataclass(frozen=True)
+class Message:
+    """A channel message as history answers it (metadata only with include_all_metadata)."""
+
+    ts: str
+    user: str
+    bot_id: str | None
+    text: str
+    event_type: str | None = None
+    event_payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

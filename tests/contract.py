@@ -1,4 +1,4 @@
-"""Contract checks against the vendors' official API descriptions (../shared/specs/).
+"""Contract checks against the vendors' official API descriptions (tests/specs/).
 
 Every request our clients send and every response they are fed, or the emulator returns, is
 checked against the matching operation: method, path, query, body, and the response schema for
@@ -20,11 +20,18 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-import pytest
 from jsonschema import Draft4Validator
 
 REPO = Path(__file__).resolve().parents[1]
-SPECS = Path(os.environ.get("RECONCILE_SPECS", REPO.parent / "shared" / "specs"))
+SPECS = Path(os.environ.get("RECONCILE_SPECS", REPO / "tests" / "specs"))
+# Parameters the vendor documents that its (2021) description predates, with the source. Only
+# these are let through; anything else the description lacks is still a violation.
+NEWER_THAN_SPEC: dict[tuple[str, str], dict[str, str]] = {
+    # docs.slack.dev/reference/methods/conversations.history (message metadata, 2022)
+    ("get", "/conversations.history"): {"include_all_metadata": "boolean"},
+    # docs.slack.dev/reference/methods/chat.postMessage: `metadata`, a JSON object string
+    ("post", "/chat.postMessage"): {"metadata": "string"},
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ class Operation:
             if "$ref" in p:
                 p = self.root["parameters"][p["$ref"].rsplit("/", 1)[-1]]
             resolved.append(p)
+        where = "query" if self.method == "get" else "formData"
+        for name, kind in NEWER_THAN_SPEC.get((self.method, self.template), {}).items():
+            resolved.append({"name": name, "in": where, "type": kind})
         return resolved
 
 
@@ -190,9 +200,7 @@ def slack() -> Spec:
 def _spec(relative: str) -> Path:
     path = SPECS / relative
     if not path.exists():
-        if os.environ.get("CI"):
-            raise AssertionError(f"the vendor specs are missing in CI: {path}")
-        pytest.skip(f"vendor specs not found at {SPECS} (set RECONCILE_SPECS)")
+        raise AssertionError(f"the vendor specs are missing: {path}")
     return path
 
 

@@ -256,6 +256,7 @@ class SlackReader:
     def __init__(self, http: ReadOnlyHttp) -> None:
         self._http = http
         self._calls = _Calls()
+        self._me: live.SlackIdentity | None = None
 
     def __repr__(self) -> str:
         return f"SlackReader({self._http!r})"
@@ -349,29 +350,25 @@ class SlackReader:
             raise IncompleteRead(VENDOR, "usergroups.list", "no 'usergroups' list")
         return [_group(g) for g in groups]
 
-    def history(self, channel_id: str, since: float) -> list[dict[str, str]]:
-        """Messages posted since `since` (a Unix time), newest first: ts, user and text.
+    def history(self, channel_id: str, since: float) -> list[live.Message]:
+        """Messages posted after `since` (a Unix time), oldest first, with their metadata.
 
-        Slack pages history by `has_more` and the `latest` ts rather than a cursor here.
+        Paged by cursor to the end. Slack answers `oldest` alone nearest-first from `oldest`
+        (issue 10's review of the method), not newest first: the order is not relied on.
         """
-        found: list[dict[str, str]] = []
-        latest = ""
-        for _ in range(self.max_pages):
-            params = {"channel": channel_id, "oldest": f"{since:.6f}", "limit": PAGE}
-            if latest:
-                params["latest"] = latest
-            page = self._get("conversations.history", params)
-            batch = page.get("messages")
-            if not isinstance(batch, list):
-                raise IncompleteRead(VENDOR, "conversations.history", "no 'messages' list")
-            found += [
-                {"ts": m.get("ts", ""), "user": m.get("user", ""), "text": m.get("text", "")}
-                for m in batch
-            ]
-            if not page.get("has_more") or not batch:
-                return found
-            latest = min(m.get("ts", "") for m in batch)
-        raise IncompleteRead(VENDOR, "conversations.history", "too many pages of history")
+        raw = self._paged(
+            "conversations.history",
+            "messages",
+            {"channel": channel_id, "oldest": f"{since:.6f}", "include_all_metadata": "true"},
+        )
+        messages = [_message(m) for m in raw if isinstance(m, dict)]
+        return sorted(messages, key=lambda m: _ts(m.ts))
+
+    def me(self) -> live.SlackIdentity:
+        """Who this token is; asked of Slack once."""
+        if self._me is None:
+            self._me = self.identity()
+        return self._me
 
     def users(self) -> list[live.SlackUser]:
         return [_user(u) for u in self._paged("users.list", "members", {})]
@@ -392,6 +389,26 @@ class SlackReader:
             return None
         user = _user(body["user"])
         return None if user.deleted else user
+
+
+def _ts(ts: str) -> float:
+    try:
+        return float(ts)
+    except ValueError:
+        return 0.0
+
+
+def _message(data: dict[str, Any]) -> live.Message:
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    payload = metadata.get("event_payload")
+    return live.Message(
+        ts=str(data.get("ts") or ""),
+        user=str(data.get("user") or ""),
+        bot_id=data.get("bot_id") or None,
+        text=str(data.get("text") or ""),
+        event_type=metadata.get("event_type") or None,
+        event_payload=payload if isinstance(payload, dict) else None,
+    )
 
 
 def _channel(data: dict[str, Any]) -> live.Channel:

@@ -7,6 +7,7 @@ and cannot be emptied: the caller chooses to disable the group instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,12 +166,37 @@ class SlackWriter(SlackReader):
 
     # -- messages --------------------------------------------------------------------------------
 
-    def post_message(self, channel_id: str, text: str) -> str:
-        body = self._post(
-            "chat.postMessage",
-            {"channel": channel_id, "text": text, "unfurl_links": False, "mrkdwn": True},
-        )
+    def post_message(
+        self,
+        channel_id: str,
+        text: str,
+        *,
+        event_type: str | None = None,
+        event_payload: dict[str, Any] | None = None,
+    ) -> str:
+        """Post `text`; with `event_type`, message metadata that Slack's formatting leaves alone
+        (read back by history with include_all_metadata). Returns the message's ts."""
+        args: dict[str, Any] = {
+            "channel": channel_id,
+            "text": text,
+            "unfurl_links": False,
+            "mrkdwn": True,
+        }
+        if event_type is not None:
+            metadata = {"event_type": event_type, "event_payload": event_payload or {}}
+            args["metadata"] = json.dumps(metadata, sort_keys=True)
+        body = self._post("chat.postMessage", args)
         return str(body.get("ts", ""))
+
+    def delete_message(self, channel_id: str, ts: str) -> bool:
+        """Delete our message `ts`; False if it was already gone."""
+        try:
+            self._post("chat.delete", {"channel": channel_id, "ts": ts})
+        except ApiError as exc:
+            if exc.code == "message_not_found":
+                return False
+            raise
+        return True
 
 
 def _per_user_errors(exc: ApiError) -> dict[str, str]:

@@ -14,7 +14,13 @@ from datetime import datetime, timedelta
 
 from reconciler import live
 from reconciler.plan.desired import DesiredTeam
-from reconciler.plan.lifecycle_read import LifecycleState, TeamOnCall, marker
+from reconciler.plan.lifecycle_read import (
+    HANDOFF_EVENT,
+    LifecycleState,
+    TeamOnCall,
+    handoff_payload,
+    marker,
+)
 from reconciler.plan.model import Change, FieldChange
 from reconciler.plan.observe import LiveState
 from reconciler.plan.people import Match, match
@@ -255,6 +261,9 @@ def _post(
             "channel_id": live_channel.id,
             "join": not live_channel.bot_is_member,
             "text": text,
+            "event_type": HANDOFF_EVENT,
+            "payload": handoff_payload(team.name, on_call.shift_start),
+            "since": on_call.shift_start.timestamp() - 1,
         },
     )
 

@@ -47,9 +47,36 @@ class LifecycleState:
     pageability: dict[str, Pageability] = field(default_factory=dict)  # by username
 
 
+HANDOFF_EVENT = "reconcile_handoff"  # the hand-off post's Slack message metadata event_type
+
+
 def marker(team: str, shift_start: datetime) -> str:
-    """What identifies a hand-off post, so a second run does not post it twice."""
+    """The hand-off post's visible marker, for people; the metadata is what identifies it."""
     return f"reconcile handoff {team} {shift_start.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def handoff_payload(team: str, shift_start: datetime) -> dict[str, str]:
+    """The metadata payload that names one team's one handoff."""
+    return {"team": team, "handoff": f"{shift_start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"}
+
+
+def is_handoff_post(
+    message: live.Message, me: live.SlackIdentity, team: str, shift_start: datetime
+) -> bool:
+    """Whether `message` is our post for this handoff.
+
+    By who posted it (our bot user, or our bot id) and by its metadata, which Slack's text
+    formatting leaves alone: a team called `ops.io` comes back linked, `&` escaped. A post made
+    before posts carried metadata is still recognised by its visible marker.
+    """
+    ours = message.user == me.user_id or (me.bot_id is not None and message.bot_id == me.bot_id)
+    if not ours:
+        return False
+    if message.event_type is not None:
+        return message.event_type == HANDOFF_EVENT and message.event_payload == handoff_payload(
+            team, shift_start
+        )
+    return marker(team, shift_start) in message.text
 
 
 def participants(team: DesiredTeam) -> list[str]:
@@ -147,10 +174,9 @@ def _posted(sl, team: DesiredTeam, state: LiveState, result: LifecycleState) -> 
     channel = state.channels.get(notes.channel)
     if channel is None or not channel.bot_is_member:
         return  # nothing could have been posted there by us
-    wanted = marker(team.name, on_call.shift_start)
-    messages = sl.history(channel.id, on_call.shift_start.timestamp())
-    bot = state.slack_identity.user_id if state.slack_identity else ""
-    on_call.posted = any(wanted in m["text"] and m["user"] == bot for m in messages)
+    me = state.slack_identity or sl.me()
+    messages = sl.history(channel.id, on_call.shift_start.timestamp() - 1)
+    on_call.posted = any(is_handoff_post(m, me, team.name, on_call.shift_start) for m in messages)
 
 
 def _pageability(og, username: str) -> Pageability:

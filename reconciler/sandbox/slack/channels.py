@@ -1,4 +1,4 @@
-"""Channels: listing, membership, purpose and topic, archiving, and posting messages."""
+"""Channels: listing, membership, purpose and topic, archiving (messages: messages.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from reconciler.sandbox.slack.core import (
     CHANNEL_NAME,
     Method,
     SlackRefusal,
-    _limit,
     _page,
     _require,
     _user,
+    audit,
     method,
 )
 from reconciler.sandbox.slack_shapes import channel_json
@@ -194,7 +194,10 @@ def conversations_invite(state: SandboxState, args: dict[str, str], caller: dict
     if errors and args.get("force") != "true":
         raise SlackRefusal(errors[0]["error"], errors=errors)  # all or nothing
     failed = {e["user"] for e in errors}
-    channel["members"].extend(u for u in wanted if u not in failed)
+    for user_id in wanted:
+        if user_id not in failed:
+            channel["members"].append(user_id)
+            audit(state, "invited", channel["id"], user_id, caller["user"])
     return {"channel": _channel_json(channel, caller)}
 
 
@@ -210,6 +213,7 @@ def conversations_kick(state: SandboxState, args: dict[str, str], caller: dict[s
     if args["user"] not in channel["members"]:
         raise SlackRefusal("not_in_channel")
     channel["members"].remove(args["user"])
+    audit(state, "removed", channel["id"], args["user"], caller["user"])
     return {}
 
 
@@ -238,64 +242,3 @@ def conversations_unarchive(
         raise SlackRefusal("not_archived")
     channel["is_archived"] = False
     return {}
-
-
-# -- messages ------------------------------------------------------------------------------------
-
-
-@method("chat.postMessage", "chat:write")
-def chat_post(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
-    slack = state.data["slack"]
-    _require(args, "channel")
-    if not args.get("text") and not args.get("blocks"):
-        raise SlackRefusal("no_text")
-    channel = _channel(slack, args, caller)
-    if channel["is_archived"]:
-        raise SlackRefusal("is_archived")
-    public_ok = "chat:write.public" in slack["scopes"] and not channel["is_private"]
-    if caller["user"] not in channel["members"] and not public_ok:
-        raise SlackRefusal("not_in_channel")
-    now = state.now()
-    ts = f"{int(now.timestamp()):010d}.{state.next_number('ts') % 1_000_000:06d}"
-    message = {
-        "type": "message",
-        "text": args.get("text", ""),
-        "ts": ts,
-        "user": caller["user"],
-        "team": slack["team_id"],
-    }
-    slack["messages"].append({"channel": channel["id"], **message})
-    return {"channel": channel["id"], "ts": ts, "message": message}
-
-
-@method("conversations.history", "channels:history", "groups:history")
-def conversations_history(
-    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
-) -> dict:
-    slack = state.data["slack"]
-    channel = _channel(slack, args, caller)
-    if caller["user"] not in channel["members"]:
-        raise SlackRefusal("not_in_channel")
-    try:
-        oldest = float(args.get("oldest") or 0)
-        latest = float(args["latest"]) if args.get("latest") else float("inf")
-    except ValueError:
-        raise SlackRefusal("invalid_ts_oldest") from None
-    limit = _limit(args, 100)
-    messages = sorted(
-        (
-            m
-            for m in slack["messages"]
-            if m["channel"] == channel["id"] and oldest < float(m["ts"]) < latest
-        ),
-        key=lambda m: float(m["ts"]),
-        reverse=True,
-    )
-    page = messages[:limit]
-    return {
-        "messages": [{k: v for k, v in m.items() if k != "channel"} for m in page],
-        "has_more": len(messages) > limit,
-        "pin_count": 0,
-        "channel_actions_ts": None,
-        "channel_actions_count": 0,
-    }

@@ -84,6 +84,16 @@ def _caller(slack: dict[str, Any], request: Request) -> dict[str, Any] | None:
     return None
 
 
+def audit(state: SandboxState, event: str, channel: str, user: str, by: str) -> None:
+    """A record of each change that took effect, for tests that count effects, not calls.
+
+    Not part of Slack's API (Slack's nearest is the channel_join message); never answered.
+    """
+    state.data["slack"].setdefault("audit", []).append(
+        {"event": event, "channel": channel, "user": user, "by": by, "at": state.now().isoformat()}
+    )
+
+
 def _require(args: dict[str, str], *names: str) -> None:
     for name in names:
         if not args.get(name):
