@@ -26,6 +26,7 @@ class Outcome:
     failed: Change | None = None
     error: str | None = None
     skipped: list[Change] = field(default_factory=list)  # blocked, or after the failure
+    interrupted: bool = False  # Ctrl-C: `failed` is the change that was under way
 
     def counts(self) -> dict[str, int]:
         return {
@@ -55,6 +56,14 @@ class Applier:
                 outcome.failed, outcome.error = change, str(exc)
                 outcome.skipped += pending[i + 1 :]
                 self.report(f"{change.symbol} {change.kind} {change.name}: FAILED: {exc}")
+                return outcome
+            except KeyboardInterrupt:
+                # Say what was and was not done, as for any other stop; the change under way
+                # may or may not have reached the vendor.
+                outcome.failed, outcome.interrupted = change, True
+                outcome.error = "interrupted (Ctrl-C) while this change was being made"
+                outcome.skipped += pending[i + 1 :]
+                self.report(f"{change.symbol} {change.kind} {change.name}: INTERRUPTED")
                 return outcome
             outcome.done.append(change)
             suffix = f" ({note})" if note else ""

@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         output.error_line("aborted")
         return exit_codes.INTERRUPTED
     except KeyboardInterrupt:
+        output.error_line("interrupted")
         return exit_codes.INTERRUPTED
     except Exception as exc:  # a bug: say so, briefly, unless asked for the traceback
         if os.environ.get("RECONCILE_DEBUG"):

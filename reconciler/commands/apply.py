@@ -43,6 +43,8 @@ def run(
             _confirm()
         outcome = Applier(writers, planned.state, output.write_line).apply(plan, force=force)
         _account(outcome)
+        if outcome.interrupted:
+            return exit_codes.INTERRUPTED
         if outcome.failed is not None:
             return exit_codes.ERROR
         after = engine.plan(settings, paths, target, readers=writers).plan
@@ -76,9 +78,19 @@ def _account(outcome: Outcome) -> None:
     )
     if outcome.failed is None:
         output.write_line(f"Apply complete! {totals}")
+    elif outcome.interrupted:
+        output.write_line(f"Apply interrupted. {totals}")
+        output.write_line(
+            f"  unknown: {outcome.failed.symbol} {outcome.failed.kind} {outcome.failed.name} "
+            "was under way and may or may not have been made; plan again to see"
+        )
     else:
         output.write_line(f"Apply stopped at the first error. {totals}")
         output.write_line(f"  failed: {outcome.failed.kind} {outcome.failed.name}: {outcome.error}")
+    if outcome.done and outcome.failed is not None:
+        output.write_line("  done:")
+        for change in outcome.done:
+            output.write_line(f"    {change.symbol} {change.kind} {change.name}")
     not_done = [c for c in outcome.skipped]
     if not_done:
         output.write_line("  not attempted:")

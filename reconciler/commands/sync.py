@@ -35,7 +35,9 @@ def run(settings: Settings, paths: list[str], dry_run: bool) -> int:
         output.error_line(f"warning: {warning}")
     if outcome.failed is not None:
         output.error_line(f"error: {outcome.failed.kind} {outcome.failed.name}: {outcome.error}")
-        return exit_codes.ERROR
+        not_done = ", ".join(f"{c.kind} {c.name}" for c in outcome.skipped) or "nothing"
+        output.error_line(f"not attempted: {not_done}")
+        return exit_codes.INTERRUPTED if outcome.interrupted else exit_codes.ERROR
     return exit_codes.OK
 
 
