@@ -98,6 +98,28 @@ class Emulator:
                 response = echo(request, response)
         return response
 
+    def refuse_before_reading(self, request: Request) -> Response | None:
+        """The vendor's answer to a request refused on its credentials or path alone.
+
+        The TCP server asks this before it reads a body, so a caller without credentials
+        cannot make the sandbox read (or wait for) one.
+        """
+        with self.state.lock:
+            self.state.refresh()
+            if request.path.startswith("/v2/"):
+                return opsgenie_api.credentials_refused(self.state, request)
+            if request.path.startswith("/api/"):
+                return slack_api.credentials_refused(self.state, request)
+        return Response(404, {"message": "not an OpsGenie (/v2/) or Slack (/api/) path"})
+
+    def unreadable(self, request: Request, status: int, why: str) -> Response:
+        """A request whose body cannot be read (bad length, too large), in the vendor's shape."""
+        if request.path.startswith("/api/"):
+            code = "request_too_large" if status == 413 else "invalid_form_data"
+            return slack_api.transport_error(status, code)
+        with self.state.lock:
+            return opsgenie_api.transport_error(self.state, status, why)
+
     @staticmethod
     def _endpoint(request: Request) -> str:
         return f"{request.method} {request.path}"

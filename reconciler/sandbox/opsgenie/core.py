@@ -36,9 +36,9 @@ class Refusal(Exception):
 def handle(state: SandboxState, request: Request) -> Response:
     started = time.perf_counter()
     og = state.data["opsgenie"]
-    key = request.headers.get("authorization", "")
-    if key != f"GenieKey {og['api_key']}":
-        return _error(state, 401, "Could not authenticate", started)
+    refused = credentials_refused(state, request)
+    if refused is not None:
+        return refused
     needed = RIGHTS_FOR.get(request.method, "read")
     if needed not in og.get("key_rights", ["read", "create_update", "delete"]):
         return _error(state, 403, "You are not authorized for this operation", started, code=40301)
@@ -52,6 +52,10 @@ def handle(state: SandboxState, request: Request) -> Response:
         status, data, extra = fn(state, request, **params)
     except Refusal as refusal:
         return _error(state, refusal.status, refusal.message, started, **refusal.extra)
+    except (TypeError, KeyError, AttributeError, ValueError):  # a field of the wrong shape
+        return _error(
+            state, 422, "Request body is not processable. Please check the errors.", started
+        )
     body = {
         **extra,
         "took": round(time.perf_counter() - started, 3),
@@ -60,6 +64,18 @@ def handle(state: SandboxState, request: Request) -> Response:
     if data is not None:
         body["data"] = data
     return Response(status, body, {"X-Request-ID": body["requestId"]})
+
+
+def credentials_refused(state: SandboxState, request: Request) -> Response | None:
+    """OpsGenie's 401 for a wrong or missing key, judged before the body is read."""
+    if request.headers.get("authorization", "") != f"GenieKey {state.data['opsgenie']['api_key']}":
+        return _error(state, 401, "Could not authenticate", time.perf_counter())
+    return None
+
+
+def transport_error(state: SandboxState, status: int, message: str) -> Response:
+    """A request OpsGenie cannot read at all, in its error envelope."""
+    return _error(state, status, message, time.perf_counter())
 
 
 def _error(

@@ -67,10 +67,30 @@ def handle(state: SandboxState, request: Request) -> Response:
             headers,
         )
     try:
-        body = fn(state, request.args(), caller)
+        args = request.args()
+    except (ValueError, UnicodeDecodeError):
+        json_body = "json" in request.headers.get("content-type", "")
+        error = "invalid_json" if json_body else "invalid_form_data"
+        return Response(200, {"ok": False, "error": error}, headers)
+    try:
+        body = fn(state, args, caller)
     except SlackRefusal as refusal:
         return Response(200, {"ok": False, "error": refusal.error, **refusal.extra}, headers)
+    except (TypeError, KeyError, AttributeError, ValueError):  # an argument of the wrong shape
+        return Response(200, {"ok": False, "error": "invalid_arguments"}, headers)
     return Response(200, {"ok": True, **body}, headers)
+
+
+def credentials_refused(state: SandboxState, request: Request) -> Response | None:
+    """Slack's answer to a request whose token is wrong, judged before its body is read."""
+    if _caller(state.data["slack"], request) is None:
+        return Response(200, {"ok": False, "error": "invalid_auth"})
+    return None
+
+
+def transport_error(status: int, error: str) -> Response:
+    """A request Slack cannot read at all: the error code in Slack's envelope."""
+    return Response(status, {"ok": False, "error": error})
 
 
 def _caller(slack: dict[str, Any], request: Request) -> dict[str, Any] | None:
