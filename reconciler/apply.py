@@ -101,6 +101,7 @@ class Applier:
             description=op.get("description"),
             time_zone=op.get("time_zone"),
             enabled=op.get("enabled"),
+            owner_team_id=self._team(op["team"]) if "team" in op else None,
         )
 
     def _delete_schedule(self, op: dict[str, Any]) -> None:
@@ -114,8 +115,10 @@ class Applier:
         self.og.update_rotation(op["schedule_id"], _rotation(op["rotation_id"], op["rotation"]))
 
     def _replace_rotation(self, op: dict[str, Any]) -> None:
-        self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
+        """Create the new rotation first, then delete the old: if the create fails (a 422, a 5xx
+        or a timeout, none retried for a write) the schedule still pages someone."""
         self.og.create_rotation(op["schedule_id"], _rotation("", op["rotation"]))
+        self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
 
     def _delete_rotation(self, op: dict[str, Any]) -> None:
         self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
@@ -128,7 +131,10 @@ class Applier:
     def _update_escalation(self, op: dict[str, Any]) -> None:
         rules = [_rule(r) for r in op["rules"]] if "rules" in op else None
         self.og.update_escalation(
-            op["escalation_id"], description=op.get("description"), rules=rules
+            op["escalation_id"],
+            description=op.get("description"),
+            rules=rules,
+            owner_team_id=self._team(op["team"]) if "team" in op else None,
         )
 
     def _delete_escalation(self, op: dict[str, Any]) -> None:
@@ -138,7 +144,20 @@ class Applier:
         self.og.create_routing_rule(self._team(op["team"]), _routing("", op["rule"]))
 
     def _update_routing_rule(self, op: dict[str, Any]) -> None:
-        self.og.update_routing_rule(self._team(op["team"]), _routing(op["rule_id"], op["rule"]))
+        team_id = self._team(op["team"])
+        if "rule" in op:
+            self.og.update_routing_rule(team_id, _routing(op["rule_id"], op["rule"]))
+        if "order" in op:
+            self.og.order_routing_rule(team_id, op["rule_id"], op["order"])
+
+    def _delete_routing_rule(self, op: dict[str, Any]) -> None:
+        self.og.delete_routing_rule(self._team(op["team"]), op["rule_id"])
+
+    def _replace_routing_rule(self, op: dict[str, Any]) -> None:
+        """The new rule first (at the top), then the old one: alerts are always routed."""
+        team_id = self._team(op["team"])
+        self.og.create_routing_rule(team_id, _routing("", op["rule"]))
+        self.og.delete_routing_rule(team_id, op["rule_id"])
 
     def _slack_channel(self, op: dict[str, Any]) -> None:
         channel_id = op.get("channel_id")

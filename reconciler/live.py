@@ -130,6 +130,7 @@ class RoutingRule:
     notify_name: str | None
     notify_id: str | None = field(default=None, compare=False)
     time_zone: str | None = None
+    time_restriction: str | None = None  # in words: "09:00-17:00 every day"; None: always
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,26 @@ def routing_rule(data: dict[str, Any], names: dict[str, str]) -> live.RoutingRul
         notify_name=notify.get("name") or names.get(notify.get("id", "")),
         notify_id=notify.get("id"),
         time_zone=zone(data.get("timezone")),
+        time_restriction=restriction_text(data.get("timeRestriction")),
     )
+
+
+def restriction_text(data: Any) -> str | None:
+    """A time restriction in words, as the plan shows it; None when there is none."""
+    if not isinstance(data, dict) or not data.get("type"):
+        return None
+
+    def hhmm(part: dict[str, Any], which: str) -> str:
+        return f"{int(part.get(which + 'Hour', 0)):02d}:{int(part.get(which + 'Min', 0)):02d}"
+
+    if data["type"] == "time-of-day":
+        one = data.get("restriction") or {}
+        return f"{hhmm(one, 'start')}-{hhmm(one, 'end')} every day"
+    spans = [
+        f"{r.get('startDay', '?')} {hhmm(r, 'start')} to {r.get('endDay', '?')} {hhmm(r, 'end')}"
+        for r in data.get("restrictions") or []
+    ]
+    return "; ".join(spans) or data["type"]
 
 
 def override(data: dict[str, Any], usernames: dict[str, str]) -> live.Override:

@@ -91,6 +91,7 @@ class OpsGenieWriter(OpsGenieReader):
         description: str | None = None,
         time_zone: str | None = None,
         enabled: bool | None = None,
+        owner_team_id: str | None = None,
     ) -> None:
         body: dict[str, Any] = {}
         if description is not None:
@@ -99,6 +100,8 @@ class OpsGenieWriter(OpsGenieReader):
             body["timezone"] = time_zone
         if enabled is not None:
             body["enabled"] = enabled
+        if owner_team_id is not None:  # UpdateSchedulePayload.ownerTeam (the spec)
+            body["ownerTeam"] = {"id": owner_team_id}
         path = f"/v2/schedules/{_segment(schedule_id)}"
         self._send("PATCH", path, body, {"identifierType": "id"})
 
@@ -138,10 +141,13 @@ class OpsGenieWriter(OpsGenieReader):
         *,
         description: str | None = None,
         rules: list[live.EscalationRule] | None = None,
+        owner_team_id: str | None = None,
     ) -> None:
         body: dict[str, Any] = {}
         if description is not None:
             body["description"] = description
+        if owner_team_id is not None:  # UpdateEscalationPayload.ownerTeam (the spec)
+            body["ownerTeam"] = {"id": owner_team_id}
         if rules is not None:
             if not rules:  # OpsGenie needs at least one; we never leave an escalation empty
                 raise ValueError("an escalation needs at least one rule")
@@ -163,6 +169,11 @@ class OpsGenieWriter(OpsGenieReader):
     def update_routing_rule(self, team_id: str, rule: live.RoutingRule) -> None:
         path = f"/v2/teams/{_segment(team_id)}/routing-rules/{_segment(rule.id)}"
         self._send("PATCH", path, _routing_body(rule), {"teamIdentifierType": "id"})
+
+    def order_routing_rule(self, team_id: str, rule_id: str, order: int) -> None:
+        """Move a rule to `order` (0 is first): PATCH cannot change the order (the spec)."""
+        path = f"/v2/teams/{_segment(team_id)}/routing-rules/{_segment(rule_id)}/change-order"
+        self._send("POST", path, {"order": order}, {"teamIdentifierType": "id"})
 
     def delete_routing_rule(self, team_id: str, rule_id: str) -> None:
         path = f"/v2/teams/{_segment(team_id)}/routing-rules/{_segment(rule_id)}"

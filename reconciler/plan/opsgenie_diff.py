@@ -221,8 +221,28 @@ def _diff_schedule(
     else:
         changes.append(Change(VENDOR, "schedule", want.name, team.name, "no-op", "as declared"))
     ours = [r for r in have.rotations if r.name == rotation.name]
+    # A second rotation of ours is what an interrupted replace leaves (the new one is made
+    # first): keep the one without the restriction or end date that caused the replace.
+    ours.sort(key=lambda r: (bool(r.time_restriction) or r.end is not None, r.start))
     rotation_changes, impacts = _diff_rotation(team, want, have, ours[0] if ours else None, now)
     changes += rotation_changes
+    changes += [
+        Change(
+            VENDOR,
+            "rotation",
+            f"{want.name}/{rotation.name} (a second copy)",
+            team.name,
+            "delete",
+            "a second rotation of this name, left by an interrupted replace",
+            operation={
+                "op": "delete_rotation",
+                "schedule": want.name,
+                "schedule_id": have.id,
+                "rotation_id": extra.id,
+            },
+        )
+        for extra in ours[1:]
+    ]
     for other in have.rotations:
         if other.name != rotation.name:
             changes.append(
@@ -290,10 +310,9 @@ def _diff_rotation(
         fields.append(FieldChange("time_restriction", rotation.time_restriction, None))
     if rotation.end is not None:
         fields.append(FieldChange("end", rotation.end.isoformat(), None))
-    # PATCH cannot retype a rotation, nor clear a time restriction or an end date.
-    replace = (
-        rotation.type != desired.type or bool(rotation.time_restriction) or rotation.end is not None
-    )
+    # A PATCH may change the type (UpdateScheduleRotationPayload has `type`), but whether it can
+    # clear a time restriction or an end date is not documented [unverified]: replace then.
+    replace = bool(rotation.time_restriction) or rotation.end is not None
     the_impact = impact(team.name, desired, current, sent, now)
     note = (
         "re-anchored at the current shift so who is on call now does not change"
@@ -307,8 +326,8 @@ def _diff_rotation(
             name,
             team.name,
             "replace" if replace else "update",
-            "the policy has no time restriction or end date, or another shift type, and OpsGenie "
-            "cannot clear those in place: the rotation is replaced"
+            "the policy has no time restriction or end date, and OpsGenie cannot clear those in "
+            "place: the rotation is replaced, the new one created before the old one is deleted"
             if replace
             else "participants, order or timing differ from the policy",
             tuple(fields),
@@ -368,6 +387,8 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
             op["rules"] = rules
         elif f.field == "description":
             op["description"] = team.escalation_description
+        elif f.field == "owner_team":
+            op["team"] = team.name
     notes = (
         "delays count from when the alert is created: "
         + ", ".join(f"{r.recipient.name} at {r.delay_minutes}m" for r in team.escalation_rules),
@@ -400,7 +421,27 @@ def _rule_op(rule: live.EscalationRule) -> dict[str, Any]:
 def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
     want = team.routing_rule
     rules = state.routing_rules.get(team.name.lower(), [])
-    have = next((r for r in rules if r.name == want.name), None)
+    ours = [r for r in rules if r.name == want.name]
+    # A second rule of ours is what an interrupted replace leaves: keep the unrestricted one.
+    ours.sort(key=lambda r: (r.time_restriction is not None, r.order))
+    have = ours[0] if ours else None
+    return _diff_one_routing(team, want, have) + [
+        Change(
+            VENDOR,
+            "routing_rule",
+            f"{want.name} (a second copy)",
+            team.name,
+            "delete",
+            "a second rule of this name, left by an interrupted replace",
+            operation={"op": "delete_routing_rule", "team": team.name, "rule_id": extra.id},
+        )
+        for extra in ours[1:]
+    ]
+
+
+def _diff_one_routing(
+    team: DesiredTeam, want: live.RoutingRule, have: live.RoutingRule | None
+) -> list[Change]:
     op_rule = {
         "name": want.name,
         "notify_type": want.notify_type,
@@ -425,22 +466,53 @@ def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
         "criteria": have.criteria_type,
         "notify": f"{have.notify_type} {have.notify_name}",
         "time_zone": have.time_zone,
+        "time_restriction": have.time_restriction,
+        "order": have.order,
     }
     after = {
         "criteria": want.criteria_type,
         "notify": f"{want.notify_type} {want.notify_name}",
         "time_zone": want.time_zone,
+        "time_restriction": None,  # ours routes every alert, at every hour
+        "order": 0,  # first: rules are tried top-down and only the first match applies
     }
     fields = _drop(field_changes(before, after), _unmanaged(team, "routing_rule", want.name))
-    notes = (
-        () if have.order == 0 else (f"rule is at position {have.order}; earlier rules match first",)
-    )
     if not fields:
+        return [Change(VENDOR, "routing_rule", want.name, team.name, "no-op", "as declared")]
+    names = {f.field for f in fields}
+    if "time_restriction" in names:
+        # Whether a PATCH can clear a restriction is not documented [unverified]: replace the
+        # rule, the new one first and the old one after, so alerts are never left unrouted.
         return [
             Change(
-                VENDOR, "routing_rule", want.name, team.name, "no-op", "as declared", notes=notes
+                VENDOR,
+                "routing_rule",
+                want.name,
+                team.name,
+                "replace",
+                f"a time restriction ({have.time_restriction}) was added by hand: outside it, "
+                "alerts fall through to the next rule; OpsGenie cannot clear it in place",
+                fields,
+                notes=("the new rule is created first, then the old one deleted",),
+                operation={
+                    "op": "replace_routing_rule",
+                    "team": team.name,
+                    "rule_id": have.id,
+                    "rule": op_rule,
+                },
             )
         ]
+    op: dict[str, Any] = {"op": "update_routing_rule", "team": team.name, "rule_id": have.id}
+    if names - {"order"}:
+        op["rule"] = op_rule
+    if "order" in names:
+        op["order"] = 0
+    reason = (
+        f"another rule was moved above it (it is at position {have.order}); earlier rules "
+        "match first"
+        if names == {"order"}
+        else "differs from the policy"
+    )
     return [
         Change(
             VENDOR,
@@ -448,15 +520,9 @@ def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
             want.name,
             team.name,
             "update",
-            "differs from the policy",
+            reason,
             fields,
-            notes=notes,
-            operation={
-                "op": "update_routing_rule",
-                "team": team.name,
-                "rule_id": have.id,
-                "rule": op_rule,
-            },
+            operation=op,
         )
     ]
 
