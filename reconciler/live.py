@@ -38,12 +38,21 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class NotificationStep:
+    method: str  # the step's own contact: email, sms, voice, mobile
+    to: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class NotificationRule:
     action_type: str  # create-alert, ...
     enabled: bool
-    step_methods: tuple[tuple[str, bool], ...]  # (contact method, step enabled)
+    steps: tuple[NotificationStep, ...]
     name: str = ""
     id: str | None = field(default=None, compare=False)
+    criteria: str | None = None  # which alerts, in words; None: every alert (match-all)
+    time_restriction: str | None = None  # when, in words; None: at every hour
 
 
 @dataclass(frozen=True)

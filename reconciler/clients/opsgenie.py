@@ -282,6 +282,14 @@ class OpsGenieReader:
         )
         return [parse.override(o, usernames) for o in listed]
 
+    def user_and_contacts(self, username: str) -> tuple[live.User, list[live.Contact]] | None:
+        """The user (blocked, muted) and its contacts in one read (`expand=contact`)."""
+        found = self._get_one(f"/v2/users/{_segment(username)}", {"expand": "contact"})
+        if not found:
+            return None
+        data = found["data"]
+        return parse.user(data), [parse.contact(c) for c in data.get("userContacts") or []]
+
     def contacts(self, username: str) -> list[live.Contact]:
         path = f"/v2/users/{_segment(username)}/contacts"
         return [parse.contact(c) for c in self._get(path).get("data") or []]

@@ -64,17 +64,38 @@ def contact(data: dict[str, Any]) -> live.Contact:
 
 
 def notification_rule(meta: dict[str, Any], detail: dict[str, Any] | None) -> live.NotificationRule:
+    detail = detail or {}
     steps = tuple(
-        ((s.get("contact") or {}).get("method", ""), bool(s.get("enabled", True)))
-        for s in (detail or {}).get("steps") or []
+        live.NotificationStep(
+            method=(st.get("contact") or {}).get("method", ""),
+            to=(st.get("contact") or {}).get("to", ""),
+            enabled=bool(st.get("enabled", True)),
+        )
+        for st in detail.get("steps") or []
     )
     return live.NotificationRule(
         action_type=meta.get("actionType", ""),
         enabled=bool(meta.get("enabled", True)),
-        step_methods=steps,
+        steps=steps,
         name=meta.get("name", ""),
         id=meta.get("id"),
+        criteria=criteria_text(detail.get("criteria")),
+        time_restriction=restriction_text(detail.get("timeRestriction")),
     )
+
+
+def criteria_text(data: Any) -> str | None:
+    """A rule's alert filter in words; None when it matches every alert."""
+    if not isinstance(data, dict) or data.get("type", "match-all") == "match-all":
+        return None
+    joiner = " or " if data["type"] == "match-any-condition" else " and "
+    parts = [
+        f"{'not ' if c.get('not') else ''}{c.get('field', '?')} {c.get('operation', '?')} "
+        f"{c.get('expectedValue', '')}".strip()
+        for c in data.get("conditions") or []
+        if isinstance(c, dict)
+    ]
+    return joiner.join(parts) or data["type"]
 
 
 def participant(data: dict[str, Any], usernames: dict[str, str]) -> live.Participant:

@@ -66,7 +66,7 @@ def make_plan(
             duties, notes = diff_lifecycle(team, state, life)
             changes += duties  # not under the thresholds: they follow the rotation itself
             warnings += notes
-            readiness += check(team, life)
+            readiness += check(team, life, now)
     return Plan(
         teams=sorted(t.name for t in teams),
         changes=changes,

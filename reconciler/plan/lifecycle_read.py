@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from reconciler import live
-from reconciler.clients.errors import ApiError
 from reconciler.clients.factory import Readers
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.observe import LiveState
@@ -36,6 +35,7 @@ class Pageability:
     exists: bool
     contacts: list[live.Contact] = field(default_factory=list)
     rules: list[live.NotificationRule] = field(default_factory=list)
+    user: live.User | None = None
 
 
 @dataclass
@@ -180,10 +180,9 @@ def _posted(sl, team: DesiredTeam, state: LiveState, result: LifecycleState) -> 
 
 
 def _pageability(og, username: str) -> Pageability:
-    try:
-        contacts = og.contacts(username)
-    except ApiError as exc:
-        if exc.status == 404:
-            return Pageability(False)
-        raise
-    return Pageability(True, contacts, og.notification_rules(username))
+    """The user (blocked, muted) with contacts in one read, then the notification rules."""
+    found = og.user_and_contacts(username)
+    if found is None:
+        return Pageability(False)
+    user, contacts = found
+    return Pageability(True, contacts, og.notification_rules(username), user)

@@ -1,15 +1,18 @@
 """Readiness: can every rotation participant be paged, and reached in Slack?
 
-OpsGenie: the user exists, is not blocked, has an enabled sms, voice or mobile contact, and an
-enabled rule for new alerts with an enabled step using one of those. Slack: an account that is
-not a guest. A problem is an error for whoever is on call now or next (and for a technical
-manager named as a person, always on call); a warning for the others.
+OpsGenie: the user exists, is not blocked nor muted, has an enabled sms, voice or mobile
+contact, and an enabled rule for new alerts with an enabled step whose own contact is one of
+those; a rule limited to some hours or some alerts is reported with what it leaves out.
+Slack: an account that is not a guest. A problem is an error for whoever is on call now or next
+(and for a technical manager named as a person, always on call); a warning for the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from reconciler import live
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.lifecycle_read import LifecycleState, participants
 from reconciler.plan.people import match
@@ -26,7 +29,7 @@ class Readiness:
     on_duty: str  # "on call now", "on call next", "" ...
 
 
-def check(team: DesiredTeam, life: LifecycleState) -> list[Readiness]:
+def check(team: DesiredTeam, life: LifecycleState, now: datetime | None = None) -> list[Readiness]:
     if not life.pageability:
         return []
     on_call = life.on_call.get(team.name)
@@ -41,7 +44,7 @@ def check(team: DesiredTeam, life: LifecycleState) -> list[Readiness]:
         duty[tm.person] = "the final escalation"
     found = []
     for person in participants(team):
-        problems = _opsgenie(life, person)
+        problems = _opsgenie(life, person, now)
         if team.policy.slack is not None:
             slack = match(team, person, life.slack_by_email, life.slack_by_id)
             if slack.problem:
@@ -56,21 +59,56 @@ def check(team: DesiredTeam, life: LifecycleState) -> list[Readiness]:
     return found
 
 
-def _opsgenie(life: LifecycleState, person: str) -> list[str]:
+def _opsgenie(life: LifecycleState, person: str, now: datetime | None) -> list[str]:
     page = life.pageability.get(person)
     if page is None:
         return []
     if not page.exists:
         return ["OpsGenie: no such user"]
     problems = []
-    methods = {c.method for c in page.contacts if c.enabled} & PAGING
-    if not methods:
-        problems.append("OpsGenie: no enabled sms, voice or mobile contact")
-    rules = [r for r in page.rules if r.action_type == "create-alert" and r.enabled]
-    usable = any(m in PAGING and on for r in rules for m, on in r.step_methods)
-    if not usable:
+    user = page.user
+    if user is not None and user.blocked:
+        problems.append("OpsGenie: the user is blocked (a subscription change): nothing is sent")
+    if (
+        user is not None
+        and user.muted_until is not None
+        and (now is None or user.muted_until > now)
+    ):
         problems.append(
-            "OpsGenie: no enabled new-alert notification rule that texts, calls "
-            "or pushes to the phone"
+            f"OpsGenie: notifications are muted until {user.muted_until:%Y-%m-%d %H:%M %Z}"
         )
+    # A step pages only through its own contact, and only if that contact is enabled.
+    reachable = {(c.method, c.to) for c in page.contacts if c.enabled and c.method in PAGING}
+    if not reachable:
+        problems.append("OpsGenie: no enabled sms, voice or mobile contact")
+    rules = [
+        r
+        for r in page.rules
+        if r.action_type == "create-alert"
+        and r.enabled
+        and any(st.enabled and (st.method, st.to) in reachable for st in r.steps)
+    ]
+    if not rules:
+        problems.append(
+            "OpsGenie: no enabled new-alert notification rule that texts, calls or pushes to an "
+            "enabled phone contact"
+        )
+    elif not any(r.criteria is None and r.time_restriction is None for r in rules):
+        problems.append("OpsGenie: " + _coverage(rules))
     return problems
+
+
+def _coverage(rules: list[live.NotificationRule]) -> str:
+    """What the usable new-alert rules leave out: hours, or alerts, that page nobody."""
+    parts = []
+    for rule in rules:
+        limits = [
+            f"only {rule.time_restriction}" if rule.time_restriction else "",
+            f"only alerts where {rule.criteria}" if rule.criteria else "",
+        ]
+        parts.append(f"rule {rule.name or rule.id!r} pages " + ", ".join(p for p in limits if p))
+    return (
+        "new alerts page the phone only part of the time: "
+        + "; ".join(parts)
+        + "; other hours or alerts wake nobody"
+    )

@@ -364,7 +364,7 @@ def test_overrides_contacts_and_notification_rules(
     assert override.username == "bob@example.com"
     assert og_reader.contacts("bob@example.com") == [live.Contact("sms", "1-555", True)]
     rules = og_reader.notification_rules("bob@example.com")
-    assert [(r.action_type, r.step_methods) for r in rules] == [
-        ("create-alert", (("sms", True),)),
+    assert [(r.action_type, r.steps) for r in rules] == [
+        ("create-alert", (live.NotificationStep("sms", "1-555", True),)),
         ("closed-alert", ()),
     ]

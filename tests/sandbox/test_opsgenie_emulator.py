@@ -159,7 +159,14 @@ def test_pageability_reads(sandbox: Sandbox) -> None:
     assert {c.method for c in og.contacts("alex.rivera@example.com")} == {"email", "sms"}
     assert {c.method for c in og.contacts("emery.novak@example.com")} == {"email"}
     [rule] = og.notification_rules("alex.rivera@example.com")
-    assert rule.action_type == "create-alert" and ("sms", True) in rule.step_methods
+    assert rule.action_type == "create-alert"
+    assert [(st.method, st.enabled) for st in rule.steps] == [("email", True), ("sms", True)]
+    found = og.user_and_contacts("alex.rivera@example.com")
+    assert found is not None
+    user, contacts = found
+    assert not user.blocked and user.muted_until is None
+    assert {(c.method, c.enabled) for c in contacts} == {("email", True), ("sms", True)}
+    assert og.user_and_contacts("nobody@example.com") is None
 
 
 def test_a_key_without_delete_rights_cannot_delete(sandbox: Sandbox) -> None:

@@ -40,16 +40,33 @@ def list_users(state: SandboxState, request: Request) -> tuple[int, Any, dict[st
 
 
 def _public_user(user: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: user[k]
-        for k in ("id", "username", "fullName", "role", "timeZone", "blocked", "verified")
-        if k in user
-    }
+    shown = ("id", "username", "fullName", "role", "timeZone", "blocked", "verified", "mutedUntil")
+    return {k: user[k] for k in shown if user.get(k) is not None}
 
 
 @router.route("GET", "/v2/users/{identifier}")
 def get_user(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
-    return _ok(_public_user(_user(state.data["opsgenie"], identifier)), expandable=["contact"])
+    """A user; with `expand=contact`, its contacts as `userContacts` (reference 4.1: method as
+    `contactMethod`, `enabled` flat, not the contacts endpoint's `status.enabled`)."""
+    og = state.data["opsgenie"]
+    user = _user(og, identifier)
+    data = _public_user(user)
+    if "contact" in (request.query.get("expand") or "").split(","):
+        data["userContacts"] = [
+            {
+                "id": c["id"],
+                "to": c["to"],
+                "contactMethod": c["method"],
+                "enabled": bool((c.get("status") or {}).get("enabled", True)),
+                **(
+                    {"disabledReason": c["status"]["disabledReason"]}
+                    if (c.get("status") or {}).get("disabledReason")
+                    else {}
+                ),
+            }
+            for c in og["contacts"].get(user["id"], [])
+        ]
+    return _ok(data, expandable=["contact"])  # the spec's GetUserResponse requires it
 
 
 @router.route("GET", "/v2/users/{identifier}/contacts")
