@@ -87,7 +87,7 @@ def test_the_person_on_call_now_is_not_pageable(cli: Cli, case: str) -> None:
     assert cli("plan", cli.policies) == 0, cli.out + cli.err  # pageable as seeded
     cli.edit(change)
     assert cli("plan", cli.policies) == 1
-    line = next(l for l in cli.out.splitlines() if ON_CALL_NOW in l and "error" in l)
+    line = next(x for x in cli.out.splitlines() if ON_CALL_NOW in x and "error" in x)
     assert message in line, line
     assert "readiness error" in cli.err
 
