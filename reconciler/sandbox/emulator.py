@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.clients.slack import READ_METHODS, TIERS
 from reconciler.sandbox import opsgenie as opsgenie_api
 from reconciler.sandbox import slack as slack_api
 from reconciler.sandbox.echo import echo, echoing
@@ -89,7 +88,7 @@ class Emulator:
             elif request.path.startswith("/api/"):
                 response = slack_api.handle(self.state, request)
                 name = request.path.removeprefix("/api/")
-                changed = name not in READ_METHODS and (response.body or {}).get("ok") is True
+                changed = name not in slack_api.READS and (response.body or {}).get("ok") is True
             else:
                 return Response(404, {"message": "not an OpsGenie (/v2/) or Slack (/api/) path"})
             if changed:
@@ -130,7 +129,7 @@ class Emulator:
     def _rate_limited(self, request: Request) -> float | None:
         if request.path.startswith("/api/"):
             name = request.path.removeprefix("/api/")
-            per_minute = SLACK_TIER_PER_MINUTE[TIERS.get(name, 3)]
+            per_minute = SLACK_TIER_PER_MINUTE[slack_api.TIER.get(name, 3)]
             wait = self.limiter.wait_needed(f"slack:{name}", per_minute, per_minute / 60)
         else:
             capacity, per_second = OPSGENIE_BUCKET

@@ -6,6 +6,6 @@ from reconciler.sandbox.slack import (  # noqa: F401 - registers methods
     messages,
     people,
 )
-from reconciler.sandbox.slack.core import credentials_refused, handle, transport_error
+from reconciler.sandbox.slack.core import READS, TIER, credentials_refused, handle, transport_error
 
-__all__ = ["credentials_refused", "handle", "transport_error"]
+__all__ = ["READS", "TIER", "credentials_refused", "handle", "transport_error"]

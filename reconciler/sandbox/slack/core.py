@@ -20,6 +20,52 @@ from reconciler.sandbox.slack_shapes import user_json
 from reconciler.sandbox.state import SandboxState
 
 Method = Callable[[SandboxState, dict[str, str], dict[str, Any]], dict[str, Any]]
+# The sandbox's own tables, written from Slack's method pages (docs.slack.dev/reference/methods,
+# summarised in the reference's method/scope/tier matrix), never taken from the clients, so a
+# mistake in one is caught by the other. Tier: 1 = 1+/min, 2 = 20+, 3 = 50+, 4 = 100+; chat.*
+# are "Special" (about one message a second per channel): counted here as 60 a minute.
+TIER: dict[str, int] = {
+    "auth.test": 4,
+    "conversations.list": 2,
+    "conversations.info": 3,
+    "conversations.members": 4,
+    "conversations.history": 3,
+    "conversations.create": 2,
+    "conversations.setPurpose": 2,
+    "conversations.setTopic": 2,
+    "conversations.invite": 3,
+    "conversations.kick": 3,
+    "conversations.join": 3,
+    "conversations.archive": 2,
+    "conversations.unarchive": 2,
+    "usergroups.list": 2,
+    "usergroups.users.list": 2,
+    "usergroups.create": 2,
+    "usergroups.update": 2,
+    "usergroups.enable": 2,
+    "usergroups.disable": 2,
+    "usergroups.users.update": 2,
+    "users.list": 2,
+    "users.lookupByEmail": 3,
+    "users.info": 4,
+    "chat.postMessage": 1,
+    "chat.delete": 1,
+}
+# Methods that change nothing (the docs list them as GET): no state to save after them.
+READS = frozenset(
+    {
+        "auth.test",
+        "conversations.list",
+        "conversations.info",
+        "conversations.members",
+        "conversations.history",
+        "usergroups.list",
+        "usergroups.users.list",
+        "users.list",
+        "users.lookupByEmail",
+        "users.info",
+    }
+)
 METHODS: dict[str, Method] = {}
 # Methods and the scope they need (any one of a pair is enough).
 SCOPES: dict[str, tuple[str, ...]] = {}
