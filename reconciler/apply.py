@@ -12,12 +12,18 @@ from datetime import datetime
 from typing import Any
 
 from reconciler import live
+from reconciler.clients.errors import SlackError
 from reconciler.clients.factory import Writers
 from reconciler.errors import ReconcileError
 from reconciler.plan.build import sort_for_apply
 from reconciler.plan.model import Change, Plan
 from reconciler.plan.observe import LiveState
 from reconciler.plan.rotations import NOBODY
+
+# What Slack answers when a removal cannot be done as asked (conversations.kick's method page).
+KICK_REFUSALS = frozenset(
+    {"restricted_action", "not_in_channel", "cant_kick_from_general", "not_supported"}
+)
 
 
 @dataclass
@@ -27,6 +33,7 @@ class Outcome:
     error: str | None = None
     skipped: list[Change] = field(default_factory=list)  # blocked, or after the failure
     interrupted: bool = False  # Ctrl-C: `failed` is the change that was under way
+    not_done: list[str] = field(default_factory=list)  # duties a vendor refused, and why
 
     def counts(self) -> dict[str, int]:
         return {
@@ -44,9 +51,10 @@ class Applier:
         self.team_ids = {t.name: t.id for t in state.teams.values()}
         self.schedule_ids = {s.name: s.id for s in state.schedules.values()}
         self.group_ids = {g.handle: g.id for g in state.groups.values()}
+        self.not_done: list[str] = []
 
     def apply(self, plan: Plan, *, force: bool = False) -> Outcome:
-        outcome = Outcome()
+        outcome = Outcome(not_done=self.not_done)
         pending = sort_for_apply([c for c in plan.actionable if force or not c.blocked])
         outcome.skipped = [c for c in plan.actionable if c.blocked and not force]
         for i, change in enumerate(pending):
@@ -189,7 +197,7 @@ class Applier:
             self.sl.enable_group(group_id)
         self.sl.set_group_members(group_id, op["users"])
 
-    def _channel_duty(self, op: dict[str, Any]) -> None:
+    def _channel_duty(self, op: dict[str, Any]) -> str | None:
         if op.get("join"):
             self.sl.join(op["channel_id"])
         if op["invite"]:
@@ -197,8 +205,33 @@ class Applier:
             if result.failed:
                 failed = ", ".join(f"{u} ({e})" for u, e in sorted(result.failed.items()))
                 raise ReconcileError(f"#{op['channel']}: Slack refused to invite {failed}")
+        refused = []
         for user in op["kick"]:
-            self.sl.kick(op["channel_id"], user)
+            try:
+                self.sl.kick(op["channel_id"], user)
+            except SlackError as exc:
+                if exc.code not in KICK_REFUSALS:
+                    raise
+                who = (op.get("labels") or {}).get(user, user)
+                refused.append(f"{who} was not removed from #{op['channel']}: {self._why(exc)}")
+        # Not a failure of the run: the other duties and the post still happen, and the post
+        # records the handoff, so the refused removal is not tried again at every sync.
+        self.not_done += refused
+        return "; ".join(refused) if refused else None
+
+    def _why(self, exc: SlackError) -> str:
+        if exc.code == "restricted_action":
+            token = (
+                "the SLACK_USER_TOKEN's user may not either"
+                if self.sl.has_user_token
+                else "set SLACK_USER_TOKEN to an admin's token (scope channels:write)"
+            )
+            return (
+                "Slack refused (restricted_action): the workspace keeps members from removing "
+                "people (Workspace settings > Permissions > Channel Management); allow it, or "
+                + token
+            )
+        return f"Slack refused ({exc.code}): {exc.message}"
 
     def _handoff_post(self, op: dict[str, Any]) -> str | None:
         """Post once per handoff, even when two runs (a schedule and a person) race.
@@ -213,8 +246,11 @@ class Applier:
             self.sl.join(channel_id)
         if self._handoff_posts(op):
             return "another run posted it meanwhile"
+        text = op["text"]
+        if self.not_done:
+            text += "\n:warning: Not done: " + "; ".join(self.not_done)
         ts = self.sl.post_message(
-            channel_id, op["text"], event_type=op["event_type"], event_payload=op["payload"]
+            channel_id, text, event_type=op["event_type"], event_payload=op["payload"]
         )
         earliest = min(self._handoff_posts(op), key=lambda m: float(m.ts), default=None)
         if earliest is not None and earliest.ts != ts:

@@ -50,7 +50,8 @@ def plan(
     readers = readers or connect.readers(settings)
     try:
         teams = desired_teams(policies)
-        state = observe(readers, [t.name for t in teams], now)
+        groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
+        state = observe(readers, [t.name for t in teams], now, groups=groups)
         life = observe_lifecycle(readers, teams, state, readiness=readiness)
     finally:
         if own:

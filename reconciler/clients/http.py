@@ -82,6 +82,9 @@ class VendorRules:
     vendor: str
     rate_limit_wait: Callable[[httpx.Response], float | None]
     retryable_answer: Callable[[httpx.Response], bool] = lambda _response: False
+    # An answer that says "rate limited" without a 429 (Slack's chat.postMessage can): the
+    # vendor did not act on it, so it is waited out like a 429, for writes too.
+    limited_answer: Callable[[httpx.Response], bool] = lambda _response: False
 
 
 class Http:
@@ -169,7 +172,7 @@ class Http:
                 (time.perf_counter() - started) * 1000,
                 _request_id_note(response),
             )
-            if response.status_code == 429:
+            if response.status_code == 429 or self.rules.limited_answer(response):
                 rate_limited += 1
                 if rate_limited <= self.retry.rate_limit_attempts:
                     wait = self.rules.rate_limit_wait(response)

@@ -82,9 +82,12 @@ READ_METHODS = frozenset(
 )
 PER_MINUTE = {1: 60, 2: 20, 3: 50, 4: 100}
 
-READ_SCOPES = frozenset(
-    {"channels:read", "groups:read", "usergroups:read", "users:read", "users:read.email"}
-)
+# What each command needs (the README's table says the same, per command). User groups are asked
+# for only when a policy declares one: they are a paid-plan feature. History is read for the
+# hand-off post, with the scope of the notes channel's type (a public channel: channels:history,
+# a private one: groups:history); Slack's missing_scope answer names it if it is not there.
+READ_SCOPES = frozenset({"channels:read", "groups:read", "users:read", "users:read.email"})
+GROUP_READ_SCOPES = frozenset({"usergroups:read"})
 WRITE_SCOPES = frozenset(
     {
         "channels:manage",
@@ -94,11 +97,10 @@ WRITE_SCOPES = frozenset(
         "groups:write.invites",
         "channels:write.topic",
         "groups:write.topic",
-        "usergroups:write",
         "chat:write",
-        "channels:history",
     }
 )
+GROUP_WRITE_SCOPES = frozenset({"usergroups:write"})
 AUTH_ERRORS = frozenset(
     {
         "not_authed",
@@ -142,15 +144,28 @@ def _rate_limit_wait(response: httpx.Response) -> float | None:
         return None
 
 
-def _retryable_answer(response: httpx.Response) -> bool:
+def _error_code(response: httpx.Response) -> str | None:
+    """The `error` of an ok:false answer; None for anything else (checked cheaply first)."""
+    if b'"ok":false' not in response.content.replace(b" ", b""):
+        return None
     try:
         body = response.json()
     except ValueError:
-        return False
-    return isinstance(body, dict) and body.get("ok") is False and body.get("error") in RETRYABLE
+        return None
+    return str(body.get("error")) if isinstance(body, dict) and body.get("ok") is False else None
 
 
-RULES = VendorRules(VENDOR, _rate_limit_wait, _retryable_answer)
+def _retryable_answer(response: httpx.Response) -> bool:
+    return _error_code(response) in RETRYABLE
+
+
+def _limited_answer(response: httpx.Response) -> bool:
+    """chat.postMessage may say `rate_limited` in an HTTP 200 (its method page lists the error):
+    nothing was posted, so it is waited out like a 429, writes included."""
+    return _error_code(response) in ("rate_limited", "ratelimited")
+
+
+RULES = VendorRules(VENDOR, _rate_limit_wait, _retryable_answer, _limited_answer)
 
 
 def pacer(**options: Any) -> Pacer:
@@ -192,6 +207,13 @@ def error_for(method: str, body: dict[str, Any], response: httpx.Response) -> Ap
         hint = None
         if code == "missing_scope":
             hint = f"the token needs scope {body.get('needed')}; it has {body.get('provided')}"
+        elif code == "permission_denied" and method.startswith("usergroups."):
+            hint = (
+                "the workspace lets only some people manage user groups (Slack's default: owners "
+                "and admins; Workspace settings > Permissions > User Groups): set "
+                "SLACK_USER_TOKEN to a user token of someone allowed (scope usergroups:write), "
+                "or allow everyone"
+            )
         elif code == "permission_denied":
             hint = (
                 "the workspace restricts this to some people; set SLACK_USER_TOKEN to a token "
@@ -306,10 +328,13 @@ class SlackReader:
         scopes = frozenset(s.strip() for s in header.split(",") if s.strip()) if header else None
         return live.SlackIdentity(body["user_id"], body["team_id"], body.get("bot_id"), scopes)
 
-    def preflight(self, *, write: bool = False) -> live.SlackIdentity:
+    def preflight(self, *, write: bool = False, groups: bool = False) -> live.SlackIdentity:
         """auth.test first: a bad token or a missing scope is named before any other call."""
         me = self.identity()
+        self._me = me
         needed = READ_SCOPES | (WRITE_SCOPES if write else frozenset())
+        if groups:
+            needed |= GROUP_READ_SCOPES | (GROUP_WRITE_SCOPES if write else frozenset())
         if me.scopes is not None and (missing := needed - me.scopes):
             raise AuthError(
                 VENDOR,
@@ -341,10 +366,18 @@ class SlackReader:
 
     def user_groups(self) -> list[live.UserGroup]:
         """Every user group with its members, disabled ones included (one call, no paging)."""
-        body = self._get(
-            "usergroups.list",
-            {"include_users": "true", "include_disabled": "true", "include_count": "false"},
-        )
+        try:
+            body = self._get(
+                "usergroups.list",
+                {"include_users": "true", "include_disabled": "true", "include_count": "false"},
+            )
+        except ApiError as exc:
+            if exc.code in ("plan_upgrade_required", "paid_teams_only"):
+                raise ReconcileError(
+                    "Slack user groups need a paid Slack plan: usergroups.list answered "
+                    f"{exc.code}; remove slack.on_call_group from the policy, or upgrade"
+                ) from None
+            raise
         groups = body.get("usergroups")
         if not isinstance(groups, list):
             raise IncompleteRead(VENDOR, "usergroups.list", "no 'usergroups' list")
@@ -411,6 +444,12 @@ def _message(data: dict[str, Any]) -> live.Message:
     )
 
 
+def unescape(text: str) -> str:
+    """Slack's stored text as it was sent: Slack escapes &, < and > as &amp;, &lt; and &gt;
+    ("Formatting text for app surfaces"), so "Q&A" comes back "Q&amp;A"; &amp; goes last."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _channel(data: dict[str, Any]) -> live.Channel:
     return live.Channel(
         id=data["id"],
@@ -418,8 +457,8 @@ def _channel(data: dict[str, Any]) -> live.Channel:
         is_private=bool(data.get("is_private")),
         is_archived=bool(data.get("is_archived")),
         bot_is_member=bool(data.get("is_member")),
-        purpose=(data.get("purpose") or {}).get("value") or "",
-        topic=(data.get("topic") or {}).get("value") or "",
+        purpose=unescape((data.get("purpose") or {}).get("value") or ""),
+        topic=unescape((data.get("topic") or {}).get("value") or ""),
     )
 
 
@@ -428,7 +467,7 @@ def _group(data: dict[str, Any]) -> live.UserGroup:
         id=data["id"],
         handle=data.get("handle") or "",
         name=data.get("name") or "",
-        description=data.get("description") or "",
+        description=unescape(data.get("description") or ""),
         enabled=not data.get("date_delete"),
         users=frozenset(data.get("users") or []),
         auto_type=data.get("auto_type") or None,

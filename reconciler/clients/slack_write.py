@@ -51,6 +51,15 @@ class SlackWriter(SlackReader):
     def __repr__(self) -> str:
         return f"SlackWriter({self._write_http!r}, user_token={self._user_http is not None})"
 
+    def close(self) -> None:
+        super().close()
+        if self._user_http is not None:
+            self._user_http.close()
+
+    @property
+    def has_user_token(self) -> bool:
+        return self._user_http is not None
+
     def _post(self, method: str, args: dict[str, Any], *, as_user: bool = False) -> dict[str, Any]:
         http = self._user_http if as_user and self._user_http is not None else self._write_http
         response = http.send(
@@ -117,13 +126,36 @@ class SlackWriter(SlackReader):
             return
 
     def kick(self, channel_id: str, user: str) -> bool:
-        """Remove `user`; False if they were not in the channel (already as wanted)."""
+        """Remove `user`; False if they were not in the channel (already as wanted).
+
+        A workspace may keep members (and so the bot) from removing people: Slack answers
+        `restricted_action` (the method page). Then the user token, an admin's, is tried. Its
+        `not_in_channel` may mean the admin is not in the channel rather than the target:
+        membership is read to tell which.
+        """
+        args = {"channel": channel_id, "user": user}
         try:
-            self._post("conversations.kick", {"channel": channel_id, "user": user})
+            self._post("conversations.kick", args)
         except SlackError as exc:
             if exc.code == "not_in_channel":
                 return False
-            raise
+            if exc.code != "restricted_action" or self._user_http is None:
+                raise
+        else:
+            return True
+        try:
+            self._post("conversations.kick", args, as_user=True)
+        except SlackError as exc:
+            if exc.code != "not_in_channel":
+                raise
+            if user in self.channel_members(channel_id):
+                raise SlackError(
+                    "Slack",
+                    "conversations.kick",
+                    "the user token's user is not in the channel, so cannot remove anyone",
+                    code="not_in_channel",
+                ) from None
+            return False
         return True
 
     def archive(self, channel_id: str) -> None:

@@ -71,6 +71,8 @@ def _confirm() -> None:
 
 
 def _account(outcome: Outcome) -> None:
+    for duty in outcome.not_done:
+        output.error_line(f"warning: not done: {duty}")
     counts = outcome.counts()
     totals = (
         f"Resources: {counts['added']} added, {counts['changed']} changed, "

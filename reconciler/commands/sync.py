@@ -33,6 +33,8 @@ def run(settings: Settings, paths: list[str], dry_run: bool) -> int:
         writers.close()
     for warning in planned.plan.warnings:
         output.error_line(f"warning: {warning}")
+    for duty in outcome.not_done:
+        output.error_line(f"warning: not done: {duty}")
     if outcome.failed is not None:
         output.error_line(f"error: {outcome.failed.kind} {outcome.failed.name}: {outcome.error}")
         not_done = ", ".join(f"{c.kind} {c.name}" for c in outcome.skipped) or "nothing"

@@ -187,6 +187,7 @@ def _duty(
                     "join": not live_channel.bot_is_member,  # the bot must be in to invite
                     "invite": invite,
                     "kick": kick,
+                    "labels": {i: label[i] for i in invite + kick},
                 },
             )
         )

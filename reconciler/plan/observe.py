@@ -27,11 +27,15 @@ class LiveState:
     slack_warnings: list[str] = field(default_factory=list)
 
 
-def observe(readers: Readers, team_names: list[str], now: datetime) -> LiveState:
+def observe(
+    readers: Readers, team_names: list[str], now: datetime, *, groups: bool = True
+) -> LiveState:
+    """`groups`: whether any policy declares a Slack user group; only then are they read (they
+    need a paid Slack plan, and usergroups.list fails on a free one)."""
     state = LiveState(now)
     with ThreadPoolExecutor(max_workers=2) as pool:
         oncall = pool.submit(_oncall, readers, team_names, state)
-        slack = pool.submit(_slack, readers, state)
+        slack = pool.submit(_slack, readers, state, groups)
         oncall.result()
         slack.result()
     return state
@@ -47,14 +51,15 @@ def _oncall(readers: Readers, team_names: list[str], state: LiveState) -> None:
     state.routing_rules = {t.name.lower(): r for t, r in zip(ours, rules, strict=True)}
 
 
-def _slack(readers: Readers, state: LiveState) -> None:
+def _slack(readers: Readers, state: LiveState, groups: bool) -> None:
     sl = readers.slack
-    state.slack_identity = sl.preflight()
+    state.slack_identity = sl.preflight(groups=groups)
     channels: dict[str, live.Channel] = {}
     for channel in sl.channels():
         # An archived channel keeps its name; prefer the live one if both exist.
         if channel.name not in channels or channels[channel.name].is_archived:
             channels[channel.name] = channel
     state.channels = channels
-    state.groups = {g.handle: g for g in sl.user_groups() if g.handle}
+    if groups:
+        state.groups = {g.handle: g for g in sl.user_groups() if g.handle}
     state.slack_warnings = list(sl.warnings)

@@ -115,7 +115,13 @@ def seed_state() -> SandboxState:
                 # A bot installed as the README says (its per-command scope table), written out
                 # here, not taken from the clients: a mistake in either shows in the tests.
                 "scopes": sorted(BOT_SCOPES),
-                "restrict_usergroups": False,
+                "plan": "pro",  # "free": usergroups.* answer plan_upgrade_required
+                # Slack's defaults (sandbox/slack/core.py, DEFAULT_PERMISSIONS), written out
+                "permissions": {
+                    "usergroups": "admins",
+                    "remove_from_public": "admins",
+                    "remove_from_private": "everyone",
+                },
                 "users": [],
                 "channels": [],
                 "usergroups": [],

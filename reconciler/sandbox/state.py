@@ -4,7 +4,7 @@ Shape (all of it plain JSON):
     meta:      schema version, the clock ("now": ISO instant, or null for real time), counters
     opsgenie:  api_key, key_rights, users, contacts, notification_rules, teams, schedules
                (with rotations), overrides, escalations, routing_rules (by team id)
-    slack:     team_id, bot (user id, token), user_token, scopes, restrict_usergroups, users,
+    slack:     team_id, bot (user id, token), user_token, scopes, plan, permissions, users,
                channels (with members), usergroups, messages
     faults:    fault-injection rules and their seed; rate_limits: on or off
 """

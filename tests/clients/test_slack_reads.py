@@ -39,7 +39,7 @@ def test_preflight_names_the_missing_scopes(
     api: respx.MockRouter, slack_reader: SlackReader
 ) -> None:
     api.get(f"{SLACK_URL}/auth.test").mock(return_value=auth_ok("channels:read,users:read"))
-    with pytest.raises(AuthError, match=r"groups:read, usergroups:read, users:read\.email"):
+    with pytest.raises(AuthError, match=r"groups:read, users:read\.email"):
         slack_reader.preflight()
 
 

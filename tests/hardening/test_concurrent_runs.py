@@ -56,6 +56,7 @@ def _env(address: str, now: str) -> dict[str, str]:
         "OPSGENIE_API_KEY": state["opsgenie"]["api_key"],
         "SLACK_API_URL": f"{address}/api",
         "SLACK_BOT_TOKEN": state["slack"]["bot"]["token"],
+        "SLACK_USER_TOKEN": state["slack"]["user_token"]["token"],
         "RECONCILE_NOW": now,
         "NO_COLOR": "1",
     }

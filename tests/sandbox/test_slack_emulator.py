@@ -141,7 +141,8 @@ def test_group_members_are_replaced_whole_and_never_emptied(sandbox: Sandbox) ->
     assert next(g for g in sl.user_groups() if g.id == group.id).users == {casey}
     with pytest.raises(ValueError):
         sl.set_group_members(group.id, [])
-    raw = sl._write_http.send(
+    assert sl._user_http is not None  # an admin's: the workspace restricts groups by default
+    raw = sl._user_http.send(
         "POST",
         "/usergroups.users.update",
         data={"usergroup": group.id, "users": ""},
@@ -169,7 +170,7 @@ def test_disabled_groups_stay_listed_and_block_their_handle(sandbox: Sandbox) ->
 
 
 def test_restricted_user_groups_need_the_admin_token(sandbox: Sandbox) -> None:
-    sandbox.edit(lambda data: data["slack"].__setitem__("restrict_usergroups", True))
+    sandbox.edit(lambda data: data["slack"]["permissions"].__setitem__("usergroups", "admins"))
     sl = sandbox.clients.slack
     created = sl.create_group("Search on call", "search-oncall")  # via the user token
     assert created.handle == "search-oncall"

@@ -90,6 +90,7 @@ def cli(
                 "OPSGENIE_API_KEY": data["opsgenie"]["api_key"],
                 "SLACK_API_URL": f"{address}/api",
                 "SLACK_BOT_TOKEN": data["slack"]["bot"]["token"],
+                "SLACK_USER_TOKEN": data["slack"]["user_token"]["token"],
                 "NO_COLOR": "1",
             }.items():
                 monkeypatch.setenv(name, value)

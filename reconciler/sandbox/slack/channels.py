@@ -12,7 +12,9 @@ from reconciler.sandbox.slack.core import (
     _page,
     _require,
     _user,
+    allowed,
     audit,
+    escape,
     method,
 )
 from reconciler.sandbox.slack_shapes import channel_json
@@ -126,7 +128,7 @@ def _set_text(field: str) -> Method:
         _member_of(channel, caller)
         if len(args.get(field, "")) > 250:
             raise SlackRefusal("too_long")
-        channel[field] = args.get(field, "")
+        channel[field] = escape(args.get(field, ""))
         return {"channel": _channel_json(channel, caller)}
 
     return setter
@@ -210,6 +212,9 @@ def conversations_kick(state: SandboxState, args: dict[str, str], caller: dict[s
         raise SlackRefusal("cant_kick_self")
     if channel["name"] == "general":
         raise SlackRefusal("cant_kick_from_general")
+    setting = "remove_from_private" if channel["is_private"] else "remove_from_public"
+    if not allowed(state, setting, caller):
+        raise SlackRefusal("restricted_action")  # the workspace keeps members from removing
     if args["user"] not in channel["members"]:
         raise SlackRefusal("not_in_channel")
     channel["members"].remove(args["user"])

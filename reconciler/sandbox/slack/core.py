@@ -100,6 +100,10 @@ def handle(state: SandboxState, request: Request) -> Response:
     caller = _caller(slack, request)
     if caller is None:
         return Response(200, {"ok": False, "error": "invalid_auth"}, headers)
+    if name.startswith("usergroups.") and slack.get("plan", "pro") == "free":
+        # User groups are a paid-plan feature; on the free plan every usergroups.* method
+        # answers plan_upgrade_required (the reference, 4.2 to 4.6).
+        return Response(200, {"ok": False, "error": "plan_upgrade_required"}, headers)
     needed = SCOPES[name]
     if needed and not set(needed) & set(slack["scopes"]) and caller["kind"] == "bot":
         return Response(
@@ -148,6 +152,32 @@ def _caller(slack: dict[str, Any], request: Request) -> dict[str, Any] | None:
     if slack.get("user_token") and token == slack["user_token"]["token"]:
         return {"kind": "user", "user": slack["user_token"]["user_id"]}
     return None
+
+
+# Workspace settings, with Slack's defaults (help center): "By default, only Workspace Owners and
+# Admins can create and manage user groups" (Manage permissions for user groups); removing
+# members from public channels is for owners and admins by default, from private channels for
+# any member [the removal defaults are from third-party guides: unverified]. The bot is never
+# an admin; the user token is an admin's.
+DEFAULT_PERMISSIONS = {
+    "usergroups": "admins",
+    "remove_from_public": "admins",
+    "remove_from_private": "everyone",
+}
+
+
+def permission(state: SandboxState, name: str) -> str:
+    return str((state.data["slack"].get("permissions") or {}).get(name, DEFAULT_PERMISSIONS[name]))
+
+
+def allowed(state: SandboxState, name: str, caller: dict[str, Any]) -> bool:
+    return permission(state, name) == "everyone" or caller["kind"] == "user"
+
+
+def escape(text: str) -> str:
+    """Text as Slack keeps it: &, < and > as &amp;, &lt; and &gt; (purposes, topics,
+    descriptions; "Formatting text for app surfaces": the three characters Slack escapes)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def audit(state: SandboxState, event: str, channel: str, user: str, by: str) -> None:

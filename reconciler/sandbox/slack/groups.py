@@ -10,6 +10,8 @@ from reconciler.sandbox.slack.core import (
     SlackRefusal,
     _require,
     _user,
+    allowed,
+    escape,
     method,
 )
 from reconciler.sandbox.slack_shapes import subteam_json
@@ -40,8 +42,8 @@ def _group(slack: dict[str, Any], args: dict[str, str]) -> dict[str, Any]:
     raise SlackRefusal("no_such_subteam")
 
 
-def _may_edit_groups(slack: dict[str, Any], caller: dict[str, Any]) -> None:
-    if slack.get("restrict_usergroups") and caller["kind"] == "bot":
+def _may_edit_groups(state: SandboxState, caller: dict[str, Any]) -> None:
+    if not allowed(state, "usergroups", caller):
         raise SlackRefusal("permission_denied")
 
 
@@ -68,7 +70,7 @@ def usergroups_list(state: SandboxState, args: dict[str, str], caller: dict[str,
 @method("usergroups.create", "usergroups:write")
 def usergroups_create(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
     slack = state.data["slack"]
-    _may_edit_groups(slack, caller)
+    _may_edit_groups(state, caller)
     name = args.get("name") or ""
     if not name:
         raise SlackRefusal("missing_subteam_name")
@@ -80,7 +82,7 @@ def usergroups_create(state: SandboxState, args: dict[str, str], caller: dict[st
         "id": state.slack_id("S"),
         "handle": handle,
         "name": name,
-        "description": args.get("description", ""),
+        "description": escape(args.get("description", "")),
         "users": [],
         "enabled": True,
         "created_by": caller["user"],
@@ -93,7 +95,7 @@ def usergroups_create(state: SandboxState, args: dict[str, str], caller: dict[st
 @method("usergroups.update", "usergroups:write")
 def usergroups_update(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
     slack = state.data["slack"]
-    _may_edit_groups(slack, caller)
+    _may_edit_groups(state, caller)
     group = _group(slack, args)
     if args.get("name") and args["name"] != group["name"]:
         if any(g["name"] == args["name"] for g in slack["usergroups"]):
@@ -103,14 +105,14 @@ def usergroups_update(state: SandboxState, args: dict[str, str], caller: dict[st
         _check_handle(slack, args["handle"], group["id"])
         group["handle"] = args["handle"]
     if "description" in args:
-        group["description"] = args["description"]
+        group["description"] = escape(args["description"])
     return {"usergroup": _group_json(slack, group)}
 
 
 def _toggle(enabled: bool) -> Method:
     def toggle(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
         slack = state.data["slack"]
-        _may_edit_groups(slack, caller)
+        _may_edit_groups(state, caller)
         group = _group(slack, args)
         if group["enabled"] == enabled:
             raise SlackRefusal("already_enabled" if enabled else "already_disabled")
@@ -129,7 +131,7 @@ def usergroups_users_update(
     state: SandboxState, args: dict[str, str], caller: dict[str, Any]
 ) -> dict:
     slack = state.data["slack"]
-    _may_edit_groups(slack, caller)
+    _may_edit_groups(state, caller)
     group = _group(slack, args)
     wanted = [u for u in (args.get("users") or "").split(",") if u]
     if not wanted:
