@@ -32,6 +32,24 @@ NEWER_THAN_SPEC: dict[tuple[str, str], dict[str, str]] = {
     # docs.slack.dev/reference/methods/chat.postMessage: `metadata`, a JSON object string
     ("post", "/chat.postMessage"): {"metadata": "string"},
 }
+# docs.slack.dev, "Using message metadata": history answers it with include_all_metadata.
+MESSAGE_METADATA = {
+    "metadata": {
+        "type": "object",
+        "required": ["event_type", "event_payload"],
+        "properties": {"event_type": {"type": "string"}, "event_payload": {"type": "object"}},
+    }
+}
+# Answer keys likewise: conversations.history pages by cursor (its method page, "Pagination"),
+# so its answer carries response_metadata.next_cursor, which the 2021 description lacks.
+NEWER_ANSWER_KEYS: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/conversations.history"): {
+        "response_metadata": {
+            "type": "object",
+            "properties": {"next_cursor": {"type": "string"}},
+        }
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -151,6 +169,16 @@ class Spec:
             # Slack answers empty lists (no messages yet, nobody in a channel) where its
             # description says at least one item: the docs win.
             schema = _without_min_items(schema)
+            extra = NEWER_ANSWER_KEYS.get((op.method, op.template))
+            if extra:
+                schema = copy.deepcopy(schema)
+                schema.setdefault("properties", {}).update(extra)
+                messages = schema["properties"].get("messages")
+                if isinstance(messages, dict) and "$ref" in messages.get("items", {}):
+                    name = messages["items"]["$ref"].rsplit("/", 1)[-1]
+                    item = copy.deepcopy(self.root["definitions"][name])
+                    item.setdefault("properties", {}).update(MESSAGE_METADATA)
+                    messages["items"] = item
         return [
             f"{where}: {error.message} at {list(error.path)}"
             for error in self.validator(schema).iter_errors(body)

@@ -68,6 +68,10 @@ class Emulator:
                 raise TimedOut(fault.ms or 30_000)
             if fault.kind == "429":
                 return self._too_many(request, 1.0)
+            if fault.kind == "rate_limited_200" and request.path.startswith("/api/"):
+                # chat.postMessage's own limit: an HTTP 200 whose error is rate_limited (its
+                # method page lists the error; whether Retry-After comes with it is unverified).
+                return Response(200, {"ok": False, "error": "rate_limited"}, {"Retry-After": "1"})
             if fault.kind == "5xx":
                 return Response(
                     503,

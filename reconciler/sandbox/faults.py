@@ -1,6 +1,7 @@
 """Fault injection and rate limits for the emulator: by endpoint, reproducible from a seed.
 
-A fault rule: {"match": regex on "METHOD /path", "kind": latency|429|5xx|timeout|drop,
+A fault rule: {"match": regex on "METHOD /path", "kind": latency|429|5xx|timeout|drop|
+rate_limited_200 (Slack: an HTTP 200 saying rate_limited),
 "rate": 0..1, "times": how many more times (absent: no limit), "ms": for latency and timeout}.
 """
 
@@ -12,8 +13,6 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-
-KINDS = ("latency", "429", "5xx", "timeout", "drop")
 
 # Slack's tiers per minute; OpsGenie's per-domain bucket is a sandbox choice (its real numbers
 # depend on the plan and are not published): 50 at once, then 10 a second.

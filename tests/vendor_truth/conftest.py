@@ -96,3 +96,6 @@ def cli(
                 monkeypatch.setenv(name, value)
             runner.address = address
         yield runner
+
+
+from tests.sandbox.conftest import sandbox  # noqa: E402, F401  (a fixture: the clients, both modes)
