@@ -65,9 +65,11 @@ class SandboxState:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sandbox-", suffix=".json")
+        # Compact: the C encoder, four times faster than an indented dump, which matters once a
+        # rehearsal has posted thousands of messages (`python -m json.tool` pretty-prints it).
+        text = json.dumps(self.data, separators=(",", ":"))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.data, fh, indent=1, sort_keys=True)
-            fh.write("\n")
+            fh.write(text + "\n")
         os.replace(tmp, self.path)
         self._stamp = self._file_stamp()
 
