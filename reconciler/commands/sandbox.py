@@ -70,6 +70,11 @@ def serve(ctx: click.Context, port: int, host: str) -> int:
     output.write_line(f"sandbox {path} serving on {address}")
     output.write_line(f"  export OPSGENIE_API_URL={address} OPSGENIE_API_KEY={og['api_key']}")
     output.write_line(f"  export SLACK_API_URL={address}/api SLACK_BOT_TOKEN={sl['bot']['token']}")
+    user_token = (sl.get("user_token") or {}).get("token")
+    if user_token:
+        output.write_line(f"  export SLACK_USER_TOKEN={user_token}")
+    if state.data["meta"].get("now"):
+        output.write_line(f"  export RECONCILE_NOW={state.now().isoformat()}")
     import sys
 
     sys.stdout.flush()
