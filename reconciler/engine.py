@@ -12,6 +12,7 @@ from reconciler.plan.build import desired_teams, inputs_hash, make_plan
 from reconciler.plan.lifecycle_read import observe_lifecycle
 from reconciler.plan.model import Plan
 from reconciler.plan.observe import LiveState, observe
+from reconciler.plan.timeline_check import check_timelines
 from reconciler.policy.files import LoadedPolicy, load_policies
 from reconciler.settings import Settings
 
@@ -43,6 +44,7 @@ def plan(
     readers: Readers | None = None,
     *,
     readiness: bool = True,
+    timeline_check: bool = True,
 ) -> Planned:
     policies = load(paths, target)
     now = connect.now(settings)
@@ -53,7 +55,10 @@ def plan(
         groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
         state = observe(readers, [t.name for t in teams], now, groups=groups)
         life = observe_lifecycle(readers, teams, state, readiness=readiness)
+        mismatches = check_timelines(readers.oncall, teams, state) if timeline_check else []
     finally:
         if own:
             readers.close()
-    return Planned(make_plan(teams, state, now, inputs_hash(policies), life), state, policies, now)
+    made = make_plan(teams, state, now, inputs_hash(policies), life)
+    made.mismatches = mismatches
+    return Planned(made, state, policies, now)

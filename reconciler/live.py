@@ -143,6 +143,17 @@ class RoutingRule:
 
 
 @dataclass(frozen=True)
+class TimelinePeriod:
+    """A turn on call as the vendor's own timeline shows it (the rotations alone)."""
+
+    rotation_id: str
+    rotation_name: str
+    start: datetime
+    end: datetime
+    username: str | None
+
+
+@dataclass(frozen=True)
 class Override:
     alias: str
     username: str

@@ -282,6 +282,30 @@ class OpsGenieReader:
         )
         return [parse.override(o, usernames) for o in listed]
 
+    def timeline(
+        self, schedule_id: str, start: datetime, interval: int, unit: str
+    ) -> list[live.TimelinePeriod]:
+        """The schedule's base timeline (rotations without overrides) from `start` for
+        `interval` `unit`s (days, weeks or months): OpsGenie's own answer to when each rotation
+        hands off, to check our model against."""
+        path = f"/v2/schedules/{_segment(schedule_id)}/timeline"
+        params = {
+            "identifierType": "id",
+            "expand": "base",
+            "interval": interval,
+            "intervalUnit": unit,
+            "date": parse.write_instant(start),
+        }
+        data = self._get(path, params).get("data") or {}
+        base = data.get("baseTimeline")
+        if not isinstance(base, dict):
+            raise IncompleteRead(VENDOR, f"GET {path}", "no baseTimeline in the answer")
+        return [
+            parse.timeline_period(rotation, period)
+            for rotation in base.get("rotations") or []
+            for period in rotation.get("periods") or []
+        ]
+
     def user_and_contacts(self, username: str) -> tuple[live.User, list[live.Contact]] | None:
         """The user (blocked, muted) and its contacts in one read (`expand=contact`)."""
         found = self._get_one(f"/v2/users/{_segment(username)}", {"expand": "contact"})

@@ -213,3 +213,17 @@ def override(data: dict[str, Any], usernames: dict[str, str]) -> live.Override:
     start, end = instant(data.get("startDate")), instant(data.get("endDate"))
     assert start is not None and end is not None
     return live.Override(data.get("alias", ""), name.lower(), start, end)
+
+
+def timeline_period(rotation: dict[str, Any], period: dict[str, Any]) -> live.TimelinePeriod:
+    start, end = instant(period.get("startDate")), instant(period.get("endDate"))
+    assert start is not None and end is not None, "a timeline period has both ends"
+    recipient = period.get("recipient") or {}
+    name = recipient.get("name") if recipient.get("type", "user") == "user" else None
+    return live.TimelinePeriod(
+        rotation_id=str(rotation.get("id") or ""),
+        rotation_name=str(rotation.get("name") or ""),
+        start=start,
+        end=end,
+        username=name.lower() if name else None,
+    )

@@ -8,6 +8,7 @@ import click
 
 from reconciler import connect, engine, exit_codes, output, planfile
 from reconciler.apply import Applier, Outcome
+from reconciler.commands.plan import TIMELINE_OPTION, model_ok
 from reconciler.errors import ReconcileError
 from reconciler.render import render
 from reconciler.settings import Settings
@@ -20,6 +21,7 @@ def run(
     target: str | None,
     auto_approve: bool,
     force: bool,
+    timeline_check: bool = True,
 ) -> int:
     saved = None
     if plan_path is not None:
@@ -27,12 +29,23 @@ def run(
         paths, target = saved["paths"], saved.get("target")
     writers = connect.writers(settings)
     try:
-        planned = engine.plan(settings, paths, target, readers=writers)
+        planned = engine.plan(
+            settings, paths, target, readers=writers, timeline_check=timeline_check
+        )
         plan = planned.plan
         if saved is not None:
             planfile.check_fresh(saved, plan)
         else:
             output.write_line(render(plan, "text", colour=output.use_colour()).rstrip("\n"))
+        if plan.mismatch_errors and not plan.empty:
+            if not force:
+                model_ok(plan)
+                raise ReconcileError(
+                    "apply refused: OpsGenie's timeline disagrees with reconcile's rotation model "
+                    "for the current or next shift, so the plan's view of who is on call may be "
+                    "wrong; check the schedule, then apply with --force to go ahead"
+                )
+            output.write_line("--force: applying despite the model mismatch")
         if plan.empty:
             if saved is not None:
                 output.write_line("No changes. OpsGenie and Slack match the policy.")
@@ -47,7 +60,7 @@ def run(
             return exit_codes.INTERRUPTED
         if outcome.failed is not None:
             return exit_codes.ERROR
-        after = engine.plan(settings, paths, target, readers=writers).plan
+        after = engine.plan(settings, paths, target, readers=writers, timeline_check=False).plan
     finally:
         writers.close()
     remaining = [c for c in after.actionable if not c.blocked]
@@ -112,7 +125,12 @@ def _account(outcome: Outcome) -> None:
 )
 @click.option("--target", help="Only this team (without a plan file).")
 @click.option("--auto-approve", is_flag=True, help="Do not ask before applying.")
-@click.option("--force", is_flag=True, help="Apply changes the safety rules blocked, too.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Apply changes the safety rules blocked, and despite a model mismatch.",
+)
+@TIMELINE_OPTION
 @click.pass_obj
 def command(
     settings: Settings,
@@ -121,6 +139,7 @@ def command(
     target: str | None,
     auto_approve: bool,
     force: bool,
+    timeline_check: bool,
 ) -> int:
     """Apply a saved plan exactly, or plan, show and ask first."""
     return run(
@@ -130,4 +149,5 @@ def command(
         target,
         auto_approve,
         force,
+        timeline_check,
     )

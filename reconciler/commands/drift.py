@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler import connect, engine, exit_codes, output
-from reconciler.commands.plan import readiness_ok
+from reconciler.commands.plan import TIMELINE_OPTION, model_ok, readiness_ok
 from reconciler.errors import ReconcileError
 from reconciler.render import render
 from reconciler.settings import Settings
@@ -18,8 +18,9 @@ def run(
     exit_code: bool,
     post_to: str | None,
     readiness: bool = True,
+    timeline_check: bool = True,
 ) -> int:
-    planned = engine.plan(settings, paths, readiness=readiness)
+    planned = engine.plan(settings, paths, readiness=readiness, timeline_check=timeline_check)
     plan = planned.plan
     fingerprint = plan.fingerprint() if not plan.empty else "none"
     if fmt == "text":
@@ -29,7 +30,8 @@ def run(
         output.write_line(render(plan, fmt, title="drift report").rstrip("\n"))
     if post_to:
         _post(settings, post_to.lstrip("#"), render(plan, "markdown", title="drift report"))
-    if not readiness_ok(plan):
+    ready, agreed = readiness_ok(plan), model_ok(plan)
+    if not (ready and agreed):
         return exit_codes.ERROR
     if exit_code and not plan.empty:
         return exit_codes.CHANGES
@@ -54,6 +56,7 @@ def _post(settings: Settings, channel: str, text: str) -> None:
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 2 when there is drift.")
 @click.option("--post-to", metavar="CHANNEL", help="Post the Markdown report to this channel.")
 @click.option("--readiness/--no-readiness", default=True, help="Check participants' readiness.")
+@TIMELINE_OPTION
 @click.pass_obj
 def command(
     settings: Settings,
@@ -62,7 +65,8 @@ def command(
     exit_code: bool,
     post_to: str | None,
     readiness: bool,
+    timeline_check: bool,
 ) -> int:
     """Report drift between the policies and OpsGenie and Slack, for every team."""
     paths_ = list(paths) or ["policies"]
-    return run(settings or Settings(), paths_, fmt, exit_code, post_to, readiness)
+    return run(settings or Settings(), paths_, fmt, exit_code, post_to, readiness, timeline_check)

@@ -22,15 +22,19 @@ def run(
     target: str | None,
     readiness: bool = True,
     force: bool = False,
+    timeline_check: bool = True,
 ) -> int:
-    planned = engine.plan(settings, paths, target, readiness=readiness)
+    planned = engine.plan(
+        settings, paths, target, readiness=readiness, timeline_check=timeline_check
+    )
     output.write_line(render(planned.plan, fmt, colour=output.use_colour()).rstrip("\n"))
     if out:
         inputs, _ = policy_files(paths)
         inputs += [settings.sandbox] if settings.sandbox else []
         planfile.save(Path(out), planned.plan, paths, target, inputs=inputs, force=force)
         output.error_line(f"plan saved to {out}; apply it with: reconcile apply {out}")
-    if not readiness_ok(planned.plan):
+    ready, agreed = readiness_ok(planned.plan), model_ok(planned.plan)
+    if not (ready and agreed):
         return exit_codes.ERROR
     if detailed and not planned.plan.empty:
         return exit_codes.CHANGES
@@ -46,6 +50,26 @@ def readiness_ok(plan: Plan) -> bool:
             "final escalation, cannot be paged or reached (see Readiness above)"
         )
     return not errors
+
+
+def model_ok(plan: Plan) -> bool:
+    """Model mismatches in the current or next shift fail the command, after the plan is shown."""
+    errors = plan.mismatch_errors
+    if errors:
+        output.error_line(
+            f"error: {len(errors)} model mismatch(es) in the current or next shift: OpsGenie's "
+            "own timeline disagrees with reconcile's rotation model (see Model mismatch above); "
+            "apply refuses without --force"
+        )
+    return not errors
+
+
+TIMELINE_OPTION = click.option(
+    "--timeline-check/--no-timeline-check",
+    "timeline_check",
+    default=True,
+    help="Check our rotation model against OpsGenie's own timeline (one read a schedule).",
+)
 
 
 @click.command("plan")
@@ -67,6 +91,7 @@ def readiness_ok(plan: Plan) -> bool:
     default=True,
     help="Check every participant can be paged and reached (two reads a person).",
 )
+@TIMELINE_OPTION
 @click.pass_obj
 def command(
     settings: Settings,
@@ -77,7 +102,18 @@ def command(
     target: str | None,
     readiness: bool,
     force: bool,
+    timeline_check: bool,
 ) -> int:
     """Show what apply would change (default PATHS: policies/)."""
     paths_ = list(paths) or ["policies"]
-    return run(settings or Settings(), paths_, out, fmt, detailed, target, readiness, force)
+    return run(
+        settings or Settings(),
+        paths_,
+        out,
+        fmt,
+        detailed,
+        target,
+        readiness,
+        force,
+        timeline_check,
+    )

@@ -12,14 +12,23 @@ import click
 
 from reconciler import connect, engine, exit_codes, output
 from reconciler.apply import Applier
+from reconciler.commands.plan import TIMELINE_OPTION
 from reconciler.plan.build import LIFECYCLE
+from reconciler.render.common import mismatch_line
 from reconciler.settings import Settings
 
 
-def run(settings: Settings, paths: list[str], dry_run: bool) -> int:
+def run(settings: Settings, paths: list[str], dry_run: bool, timeline_check: bool = True) -> int:
     writers = connect.writers(settings)
     try:
-        planned = engine.plan(settings, paths, readers=writers, readiness=False)
+        planned = engine.plan(
+            settings, paths, readers=writers, readiness=False, timeline_check=timeline_check
+        )
+        for mismatch in planned.plan.mismatches:  # sync follows OpsGenie's who-is-on-call
+            output.error_line(
+                f"warning: model mismatch: {mismatch_line(mismatch)}; "
+                "sync follows OpsGenie's who-is-on-call answer"
+            )
         duties = [c for c in planned.plan.actionable if c.kind in LIFECYCLE]
         if not duties:
             return exit_codes.OK  # quiet: nothing to do
@@ -46,7 +55,8 @@ def run(settings: Settings, paths: list[str], dry_run: bool) -> int:
 @click.command("sync")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Say what would be done, do nothing.")
+@TIMELINE_OPTION
 @click.pass_obj
-def command(settings: Settings, paths: tuple[str, ...], dry_run: bool) -> int:
+def command(settings: Settings, paths: tuple[str, ...], dry_run: bool, timeline_check: bool) -> int:
     """Keep the on-call group, channel duty and hand-off post in step with who is on call."""
-    return run(settings or Settings(), list(paths) or ["policies"], dry_run)
+    return run(settings or Settings(), list(paths) or ["policies"], dry_run, timeline_check)

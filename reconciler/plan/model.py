@@ -84,6 +84,7 @@ class Plan:
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     readiness: list[Any] = field(default_factory=list)  # plan.readiness.Readiness
+    mismatches: list[Any] = field(default_factory=list)  # plan.timeline_check.ModelMismatch
     inputs: str = ""  # a hash of the policy files the plan was made from
     now: str = ""  # the instant the plan reasoned about
 
@@ -106,6 +107,10 @@ class Plan:
         return [r for r in self.readiness if r.severity == "error"]
 
     @property
+    def mismatch_errors(self) -> list[Any]:
+        return [m for m in self.mismatches if m.severity == "error"]
+
+    @property
     def empty(self) -> bool:
         return not self.actionable
 
@@ -121,6 +126,7 @@ class Plan:
             "unmanaged": [asdict(u) for u in self.unmanaged],
             "warnings": self.warnings,
             "readiness": [asdict(r) for r in self.readiness],
+            "model_mismatches": [asdict(m) for m in self.mismatches],
         }
         data["checksum"] = checksum(data)
         return data

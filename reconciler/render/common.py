@@ -33,6 +33,13 @@ def readiness_line(r: Any) -> str:
     return f"{r.severity}: {r.team}: {r.person}{duty}: " + "; ".join(r.problems)
 
 
+def mismatch_line(m: Any) -> str:
+    return f"{m.severity}: {m.team}: {m.schedule}: {m.message}"
+
+
+MISMATCH_TITLE = "Model mismatch (our rotation model against OpsGenie's own timeline)"
+
+
 def headline(change: Change) -> str:
     return f"{KIND_WORDS.get(change.kind, change.kind)} {change.name} {ACTION_WORDS[change.action]}"
 

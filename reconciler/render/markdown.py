@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from reconciler.plan.model import Change, Plan
 from reconciler.render.common import (
+    MISMATCH_TITLE,
     by_team,
     headline,
     list_delta,
+    mismatch_line,
     readiness_line,
     summary,
     value,
@@ -31,6 +33,12 @@ def render_markdown(plan: Plan, *, title: str = "plan") -> str:
         tail += [
             f"- {':x:' if r.severity == 'error' else ':warning:'} {readiness_line(r)}"
             for r in plan.readiness
+        ]
+    if plan.mismatches:
+        tail += ["", f"#### {MISMATCH_TITLE}", ""]
+        tail += [
+            f"- {':x:' if m.severity == 'error' else ':warning:'} {mismatch_line(m)}"
+            for m in plan.mismatches
         ]
     fingerprint = plan.fingerprint()
     tail += ["", f"<sub>fingerprint {fingerprint} · made at {plan.now}</sub>", ""]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from reconciler.plan.model import Change, OnCallImpact, Plan
 from reconciler.render.common import (
+    MISMATCH_TITLE,
     by_team,
     headline,
     list_delta,
+    mismatch_line,
     readiness_line,
     summary,
     value,
@@ -45,6 +47,12 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         lines += [
             _paint(f"  {readiness_line(r)}", "!" if r.severity == "error" else "~", colour)
             for r in plan.readiness
+        ]
+    if plan.mismatches:
+        lines += ["", f"{MISMATCH_TITLE}:"]
+        lines += [
+            _paint(f"  {mismatch_line(m)}", "!" if m.severity == "error" else "~", colour)
+            for m in plan.mismatches
         ]
     lines += ["", _paint(summary(plan), "!" if plan.blocked else "+", colour and not plan.empty)]
     return "\n".join(lines).lstrip("\n") + "\n"

@@ -20,25 +20,54 @@ def parse_instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def rotation_holder(rotation: dict[str, Any], zone: ZoneInfo, at: datetime) -> dict | None:
+WALL_CLOCK, ELAPSED = "wall-clock", "elapsed"
+
+
+def shift_start(
+    rotation: dict[str, Any], zone: ZoneInfo, k: int, rule: str = WALL_CLOCK
+) -> datetime:
+    """Where shift `k` of `rotation` starts. `rule` is the sandbox's daylight saving switch:
+    OpsGenie's documented behaviour is taken as wall-clock (schedules "use the schedule time
+    zone"); `elapsed` is the other reading, for testing the model-mismatch check."""
+    start = parse_instant(rotation["startDate"])
+    length = int(rotation.get("length") or 1)
+    if rotation["type"] == "hourly":
+        return start + k * timedelta(hours=length)
+    days = length * (7 if rotation["type"] == "weekly" else 1)
+    if rule == ELAPSED:
+        return start + k * timedelta(days=days)
+    local = start.astimezone(zone)
+    return datetime.combine(local.date() + timedelta(days=k * days), local.timetz()).replace(
+        tzinfo=zone
+    )
+
+
+def shift_index(rotation: dict[str, Any], zone: ZoneInfo, at: datetime, rule: str) -> int:
+    """The number of the shift holding `at` (negative before the start)."""
+    start = parse_instant(rotation["startDate"])
+    length = int(rotation.get("length") or 1)
+    if rotation["type"] == "hourly":
+        step = timedelta(hours=length)
+    else:
+        step = timedelta(days=length * (7 if rotation["type"] == "weekly" else 1))
+    index = int((at - start) // step)
+    while index > 0 and shift_start(rotation, zone, index, rule) > at:
+        index -= 1
+    while shift_start(rotation, zone, index + 1, rule) <= at:
+        index += 1
+    return index
+
+
+def rotation_holder(
+    rotation: dict[str, Any], zone: ZoneInfo, at: datetime, rule: str = WALL_CLOCK
+) -> dict | None:
     """The participant of `rotation` on call at `at` (None: nobody from it)."""
     start = parse_instant(rotation["startDate"])
     if at < start:
         return None
     if rotation.get("endDate") and at >= parse_instant(rotation["endDate"]):
         return None
-    length = int(rotation.get("length") or 1)
-    if rotation["type"] == "hourly":
-        index = int((at - start) // timedelta(hours=length))
-    else:
-        days = length * (7 if rotation["type"] == "weekly" else 1)
-        start_local, at_local = start.astimezone(zone), at.astimezone(zone)
-        index = (at_local.date() - start_local.date()).days // days
-        boundary = datetime.combine(
-            start_local.date() + timedelta(days=index * days), start_local.timetz()
-        ).replace(tzinfo=zone)
-        if at < boundary:
-            index -= 1
+    index = shift_index(rotation, zone, at, rule)
     participants = rotation.get("participants") or []
     if not participants or index < 0:
         return None
@@ -81,12 +110,13 @@ def on_call(
     overrides: list[dict[str, Any]],
     at: datetime,
     usernames: dict[str, str],
+    rule: str = WALL_CLOCK,
 ) -> list[str]:
     """Usernames on call in `schedule` at `at`, overrides applied."""
     zone = ZoneInfo(schedule.get("timezone") or "UTC")
     holders: dict[str, str | None] = {}
     for rotation in schedule.get("rotations") or []:
-        holder = rotation_holder(rotation, zone, at)
+        holder = rotation_holder(rotation, zone, at, rule)
         holders[rotation["id"]] = _username(holder, usernames) if holder else None
     for override in overrides:
         if parse_instant(override["startDate"]) <= at < parse_instant(override["endDate"]):
@@ -101,3 +131,32 @@ def _username(participant: dict[str, Any], usernames: dict[str, str]) -> str | N
     if participant.get("type", "user") != "user":
         return None
     return participant.get("username") or usernames.get(participant.get("id", ""))
+
+
+def rotation_periods(
+    rotation: dict[str, Any], zone: ZoneInfo, start: datetime, end: datetime, rule: str
+) -> list[tuple[datetime, datetime, dict[str, Any]]]:
+    """The rotation's turns that overlap [start, end), clipped to it: (from, to, participant).
+
+    Turns of a `none` participant are left out, as OpsGenie's timeline leaves gaps. A time
+    restriction is not applied here [a simplification: our rotations never carry one].
+    """
+    first = parse_instant(rotation["startDate"])
+    last = parse_instant(rotation["endDate"]) if rotation.get("endDate") else None
+    participants = rotation.get("participants") or []
+    if not participants:
+        return []
+    k = max(shift_index(rotation, zone, max(start, first), rule), 0)
+    periods = []
+    while True:
+        begins, ends = (
+            shift_start(rotation, zone, k, rule),
+            shift_start(rotation, zone, k + 1, rule),
+        )
+        if begins >= end or (last is not None and begins >= last):
+            return periods
+        ends = min(ends, last) if last is not None else ends
+        holder = participants[k % len(participants)]
+        if ends > start and holder.get("type") != "none":
+            periods.append((max(begins, start), min(ends, end), holder))
+        k += 1

@@ -105,6 +105,9 @@ def seed_state() -> SandboxState:
                 "overrides": {},
                 "escalations": [],
                 "routing_rules": {},
+                # How rotations hand off across daylight saving changes: "wall-clock" (as the
+                # docs suggest: rotations use the schedule time zone) or "elapsed" (for tests)
+                "dst_rule": "wall-clock",
             },
             "slack": {
                 "team_id": "T0EXAMPLE01",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reconciler.sandbox.http import Request
-from reconciler.sandbox.oncall import on_call, parse_instant
+from reconciler.sandbox.oncall import WALL_CLOCK, on_call, parse_instant
 from reconciler.sandbox.opsgenie.core import (
     Refusal,
     _body,
@@ -225,7 +225,8 @@ def who_is_on_call(state: SandboxState, request: Request, identifier: str) -> tu
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
     usernames = {u["id"]: u["username"] for u in og["users"]}
-    names = on_call(schedule, og["overrides"].get(schedule["id"], []), at, usernames)
+    rule = og.get("dst_rule", WALL_CLOCK)
+    names = on_call(schedule, og["overrides"].get(schedule["id"], []), at, usernames, rule)
     parent = {"id": schedule["id"], "name": schedule["name"], "enabled": schedule["enabled"]}
     if request.query.get("flat", "false") == "true":
         return _ok({"_parent": parent, "onCallRecipients": names})
