@@ -1,8 +1,12 @@
-"""The CI recipes in examples/ are valid YAML and call only commands and flags that exist."""
+"""The CI recipes in examples/ and the Action: valid against their published schemas (check-
+jsonschema's vendored copies), calling only commands and flags that exist, with concurrency
+groups that never let a schedule cancel an apply."""
 
 from __future__ import annotations
 
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +14,87 @@ import click
 import pytest
 from ruamel.yaml import YAML
 
+from reconciler.ci.github import COMMANDS as ACTION_COMMANDS
 from reconciler.cli import COMMANDS, cli
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-FILES = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in (".yml", ".yaml"))
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+GITHUB = {
+    "plan": EXAMPLES / "github" / "reconcile-plan.yml",
+    "apply": EXAMPLES / "github" / "reconcile-apply.yml",
+    "schedule": EXAMPLES / "github" / "reconcile-schedule.yml",
+}
+GITLAB = EXAMPLES / "gitlab" / ".gitlab-ci.yml"
+ACTION = REPO / "action.yml"
+
+
+def load(path: Path) -> Any:
+    return YAML(typ="safe").load(path.read_text())
+
+
+def test_every_recipe_file_is_known() -> None:
+    found = {p for p in EXAMPLES.rglob("*") if p.suffix in (".yml", ".yaml")}
+    assert found == {*GITHUB.values(), GITLAB}
+
+
+@pytest.mark.parametrize(
+    ("schema", "paths"),
+    [
+        ("vendor.github-workflows", list(GITHUB.values())),
+        ("vendor.gitlab-ci", [GITLAB]),
+        ("vendor.github-actions", [ACTION]),
+    ],
+)
+def test_valid_against_the_published_schema(schema: str, paths: list[Path]) -> None:
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    done = subprocess.run(
+        [str(checker), "--builtin-schema", schema, *map(str, paths)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _steps(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in document["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("name", sorted(GITHUB))
+def test_github_recipes_use_the_action_with_a_command_it_has(name: str) -> None:
+    ours = [s for s in _steps(load(GITHUB[name])) if "/reconcile@" in str(s.get("uses", ""))]
+    assert ours, f"{name} does not use the Action"
+    for step in ours:
+        assert step["uses"].split("@")[1].startswith("v"), "pin the Action to a release"
+        assert step["with"]["command"] in ACTION_COMMANDS
+
+
+@pytest.mark.parametrize("name", sorted(GITHUB))
+def test_every_downloaded_action_is_pinned_to_a_full_version(name: str) -> None:
+    for step in _steps(load(GITHUB[name])):
+        if "uses" in step:
+            ref = step["uses"].split("@")[1]
+            assert ref.count(".") == 2, f"{step['uses']}: pin a full version (vX.Y.Z)"
+
+
+def test_apply_sync_and_drift_never_share_a_concurrency_group() -> None:
+    apply = load(GITHUB["apply"])
+    assert apply["concurrency"] == {"group": "reconcile-apply", "cancel-in-progress": False}
+    schedule = load(GITHUB["schedule"])
+    assert "concurrency" not in schedule
+    groups = {name: job["concurrency"] for name, job in schedule["jobs"].items()}
+    assert {g["group"] for g in groups.values()} == {"reconcile-sync", "reconcile-drift"}
+    assert all(g["cancel-in-progress"] is False for g in groups.values())
+
+
+def test_the_actions_own_steps_are_pinned_and_call_the_script() -> None:
+    action = load(ACTION)
+    steps = action["runs"]["steps"]
+    assert [s["uses"] for s in steps if "uses" in s] == ["actions/setup-python@v5.3.0"]
+    assert any("python -m reconciler.ci.github" in s.get("run", "") for s in steps)
+    assert set(action["inputs"]) >= {"command", "paths", "comment"}
 
 
 def shell_lines(node: Any) -> list[str]:
-    """Every string under a `run:` (GitHub) or `script:` (GitLab) key."""
     found: list[str] = []
     if isinstance(node, dict):
         for key, value in node.items():
@@ -47,36 +124,18 @@ def options_of(command: click.Command) -> set[str]:
     return {opt for p in command.params for opt in getattr(p, "opts", []) if opt.startswith("-")}
 
 
-def test_there_are_recipes_for_both_ci_systems() -> None:
-    names = {p.relative_to(EXAMPLES).as_posix() for p in FILES}
-    assert {
-        "github/reconcile-plan.yml",
-        "github/reconcile-apply.yml",
-        "github/reconcile-schedule.yml",
-        "gitlab/.gitlab-ci.yml",
-    } <= names
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_recipe_calls_only_what_exists(path: Path) -> None:
-    document = YAML(typ="safe").load(path.read_text())
+def test_the_gitlab_recipe_calls_only_what_exists() -> None:
+    document = load(GITLAB)
     calls = invocations(shell_lines(document))
-    assert calls, f"{path} calls no reconcile command"
-    global_options = options_of(cli)
+    assert {c[0] for c in calls} == {"validate", "plan", "apply", "sync", "drift"}
     for words in calls:
-        assert words[0] in COMMANDS, f"{path}: no command {words[0]!r}"
         command = cli.get_command(None, words[0])  # type: ignore[arg-type]
-        assert command is not None
-        allowed = options_of(command) | global_options
+        assert words[0] in COMMANDS and command is not None
+        allowed = options_of(command) | options_of(cli)
         for word in words[1:]:
             if word.startswith("--"):
-                assert word.split("=", 1)[0] in allowed, f"{path}: {words[0]} has no {word}"
-
-
-def test_the_markdown_marker_the_recipes_look_for_is_what_plan_writes() -> None:
-    from reconciler.render.markdown import MARKER
-
-    for path in FILES:
-        text = path.read_text()
-        if "plan" in path.name or "gitlab" in str(path):
-            assert MARKER in text
+                assert word.split("=", 1)[0] in allowed, f"{words[0]} has no {word}"
+    assert document["drift"]["allow_failure"] == {"exit_codes": [2]}
+    assert document["apply"]["resource_group"] != document["sync"]["resource_group"]
+    assert "python -m reconciler.ci.gitlab plan.md" in shell_lines(document["plan"])
+    assert document["image"]["name"].endswith("/reconcile:0.2.0")

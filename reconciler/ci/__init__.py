@@ -1,0 +1,1 @@
+"""What the GitHub Action runs (action.yml at the repository's root)."""
