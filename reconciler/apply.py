@@ -168,7 +168,7 @@ class Applier:
         self.og.delete_routing_rule(team_id, op["rule_id"])
 
     def _slack_channel(self, op: dict[str, Any]) -> None:
-        channel_id = op.get("channel_id")
+        channel_id: str = op.get("channel_id") or ""
         if op.get("create"):
             channel_id = self.sl.create_channel(op["name"]).id  # the creator is a member
         elif op.get("join"):

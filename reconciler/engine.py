@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reconciler import connect, output
-from reconciler.clients.factory import Readers
+from reconciler.clients.factory import ReadSide
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
 from reconciler.plan.lifecycle_read import observe_lifecycle
@@ -41,7 +41,7 @@ def plan(
     settings: Settings,
     paths: list[str],
     target: str | None = None,
-    readers: Readers | None = None,
+    readers: ReadSide | None = None,
     *,
     readiness: bool = True,
     timeline_check: bool = True,

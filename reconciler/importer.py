@@ -6,6 +6,7 @@ stated default and a comment saying so)."""
 from __future__ import annotations
 
 import json
+import zoneinfo
 from dataclasses import dataclass, field
 
 from reconciler import live
@@ -131,7 +132,9 @@ def render_policy(src: Imported, now_note: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _escalation(src: Imported, schedule: live.Schedule):
+def _escalation(
+    src: Imported, schedule: live.Schedule
+) -> tuple[list[tuple[str, str, str]], str | None, str | None, str, dict[str, str]]:
     notes: dict[str, str] = {}
     admins = sorted(m.username for m in src.team.members if m.role == "admin")
     rules = list(src.escalation.rules) if src.escalation else []
@@ -179,7 +182,9 @@ def _escalation(src: Imported, schedule: live.Schedule):
     return steps, tm, final, target, notes
 
 
-def _zone(name: str):
+def _zone(name: str) -> zoneinfo.ZoneInfo:
     from reconciler import timezones
 
-    return timezones.zone(name) or timezones.zone("UTC")
+    found = timezones.zone(name) or timezones.zone("UTC")
+    assert found is not None
+    return found

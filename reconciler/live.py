@@ -80,7 +80,7 @@ class ScheduleRotation:
     start: datetime  # UTC
     end: datetime | None
     participants: tuple[Participant, ...]
-    time_restriction: dict | None = field(default=None, hash=False)
+    time_restriction: dict[str, Any] | None = field(default=None, hash=False)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class Escalation:
     description: str
     owner_team: str | None
     rules: tuple[EscalationRule, ...]  # ordered by delay: OpsGenie may answer in another order
-    repeat: dict | None = field(default=None, hash=False, compare=False)
+    repeat: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def save(
 
 def is_plan_file(path: Path) -> bool:
     try:
-        return json.loads(read_bounded(path, MAX_BYTES, "plan file")).get("kind") == KIND
+        return bool(json.loads(read_bounded(path, MAX_BYTES, "plan file")).get("kind") == KIND)
     except (ReconcileError, ValueError, RecursionError, AttributeError):
         return False
 

@@ -7,16 +7,29 @@ about the clients, retries and paging included, is the same as against the real 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from reconciler.clients import opsgenie, slack
+from reconciler.clients.http import ReadOnlyHttp
 from reconciler.clients.opsgenie import OpsGenieReader
 from reconciler.clients.opsgenie_write import OpsGenieWriter
 from reconciler.clients.secrets import install_log_scrubbing
 from reconciler.clients.slack import SlackReader
 from reconciler.clients.slack_write import SlackWriter
+
+
+class ReadSide(Protocol):
+    """What a plan reads through: readers, or writers (which can read too)."""
+
+    @property
+    def oncall(self) -> OpsGenieReader: ...
+
+    @property
+    def slack(self) -> SlackReader: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -48,9 +61,7 @@ def readers(
     install_log_scrubbing()
     og_http = opsgenie.make_http(og, transport=transport, **options)
     sl_http = slack.make_http(sl.base_url, sl.bot_token, transport=transport, **options)
-    return Readers(
-        OpsGenieReader(opsgenie.ReadOnlyHttp(og_http)), SlackReader(slack.read_only(sl_http))
-    )
+    return Readers(OpsGenieReader(ReadOnlyHttp(og_http)), SlackReader(slack.read_only(sl_http)))
 
 
 def writers(

@@ -42,7 +42,7 @@ class OpsGenieWriter(OpsGenieReader):
 
     def create_team(self, name: str, description: str, members: list[live.TeamMember]) -> str:
         body = {"name": name, "description": description, "members": _members(members)}
-        return self._send("POST", "/v2/teams", body)["data"]["id"]
+        return str(self._send("POST", "/v2/teams", body)["data"]["id"])
 
     def update_team(
         self,
@@ -82,7 +82,7 @@ class OpsGenieWriter(OpsGenieReader):
             "enabled": enabled,  # always sent: OpsGenie's default is not documented
             "ownerTeam": {"id": team_id},
         }
-        return self._send("POST", "/v2/schedules", body)["data"]["id"]
+        return str(self._send("POST", "/v2/schedules", body)["data"]["id"])
 
     def update_schedule(
         self,
@@ -112,7 +112,7 @@ class OpsGenieWriter(OpsGenieReader):
     def create_rotation(self, schedule_id: str, rotation: live.ScheduleRotation) -> str:
         path = f"/v2/schedules/{_segment(schedule_id)}/rotations"
         body = _rotation_body(rotation)
-        return self._send("POST", path, body, {"scheduleIdentifierType": "id"})["data"]["id"]
+        return str(self._send("POST", path, body, {"scheduleIdentifierType": "id"})["data"]["id"])
 
     def update_rotation(self, schedule_id: str, rotation: live.ScheduleRotation) -> None:
         path = f"/v2/schedules/{_segment(schedule_id)}/rotations/{_segment(rotation.id)}"
@@ -133,7 +133,7 @@ class OpsGenieWriter(OpsGenieReader):
             "ownerTeam": {"id": team_id},
             "rules": [_rule_body(r) for r in rules],
         }
-        return self._send("POST", "/v2/escalations", body)["data"]["id"]
+        return str(self._send("POST", "/v2/escalations", body)["data"]["id"])
 
     def update_escalation(
         self,
@@ -164,7 +164,7 @@ class OpsGenieWriter(OpsGenieReader):
     def create_routing_rule(self, team_id: str, rule: live.RoutingRule) -> str:
         path = f"/v2/teams/{_segment(team_id)}/routing-rules"
         body = {**_routing_body(rule), "order": rule.order}
-        return self._send("POST", path, body, {"teamIdentifierType": "id"})["data"]["id"]
+        return str(self._send("POST", path, body, {"teamIdentifierType": "id"})["data"]["id"])
 
     def update_routing_rule(self, team_id: str, rule: live.RoutingRule) -> None:
         path = f"/v2/teams/{_segment(team_id)}/routing-rules/{_segment(rule.id)}"

@@ -46,7 +46,7 @@ class Secret:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:  # never pickled into a plan file or a cache
+    def __reduce__(self) -> str | tuple[Any, ...]:  # never pickled into a plan file or a cache
         raise TypeError("a Secret cannot be serialised")
 
 

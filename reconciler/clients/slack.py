@@ -432,7 +432,8 @@ def _ts(ts: str) -> float:
 
 
 def _message(data: dict[str, Any]) -> live.Message:
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    raw = data.get("metadata")
+    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
     payload = metadata.get("event_payload")
     return live.Message(
         ts=str(data.get("ts") or ""),

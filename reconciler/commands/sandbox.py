@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler import dates, exit_codes, output
 from reconciler.errors import ReconcileError
 from reconciler.settings import DEFAULT_SANDBOX, Settings
+
+if TYPE_CHECKING:
+    from reconciler.sandbox.state import SandboxState
 
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -49,7 +53,7 @@ def init(ctx: click.Context, file: str | None, force: bool) -> int:
 @click.pass_context
 def reset(ctx: click.Context, file: str | None) -> int:
     """Put the sandbox back to its seed."""
-    return ctx.invoke(init, file=file, force=True)
+    return int(ctx.invoke(init, file=file, force=True))
 
 
 @command.command("serve")
@@ -92,7 +96,7 @@ def clock() -> None:
     """Show, set or advance the sandbox's clock (handoffs, DST changes, shift ends)."""
 
 
-def _load(ctx: click.Context):
+def _load(ctx: click.Context) -> SandboxState:
     from reconciler.sandbox.state import SandboxState
 
     return SandboxState.load(_path(ctx, None))

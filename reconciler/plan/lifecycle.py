@@ -10,7 +10,8 @@ Handoffs are processed within a day of happening; older ones are left as they ar
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 from reconciler import live
 from reconciler.plan.desired import DesiredTeam
@@ -26,6 +27,7 @@ from reconciler.plan.observe import LiveState
 from reconciler.plan.people import Match, match
 
 VENDOR = "slack"
+SlackUserOf = Callable[[str], "live.SlackUser | None"]  # a person's Slack account, or None
 HANDOFF_WINDOW = timedelta(days=1)
 
 
@@ -56,7 +58,11 @@ def diff_lifecycle(
 
 
 def _group_members(
-    team: DesiredTeam, state: LiveState, life: LifecycleState, on_call: TeamOnCall, slack_user
+    team: DesiredTeam,
+    state: LiveState,
+    life: LifecycleState,
+    on_call: TeamOnCall,
+    slack_user: SlackUserOf,
 ) -> list[Change]:
     group_spec = team.policy.slack.on_call_group  # type: ignore[union-attr]
     assert group_spec is not None
@@ -124,7 +130,7 @@ def _duty(
     state: LiveState,
     life: LifecycleState,
     on_call: TeamOnCall,
-    slack_user,
+    slack_user: SlackUserOf,
     warnings: list[str],
 ) -> list[Change]:
     notes = team.policy.handoff_notes
@@ -226,7 +232,7 @@ def _post(
     url: str,
     incoming: list[live.SlackUser],
     outgoing: list[live.SlackUser],
-    slack_user,
+    slack_user: SlackUserOf,
 ) -> Change:
     assert on_call.shift_start is not None
 
@@ -267,7 +273,3 @@ def _post(
             "since": on_call.shift_start.timestamp() - 1,
         },
     )
-
-
-def handoff_time(on_call: TeamOnCall) -> datetime | None:
-    return on_call.shift_start

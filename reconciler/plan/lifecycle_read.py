@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from reconciler import live
-from reconciler.clients.factory import Readers
+from reconciler.clients.factory import ReadSide
+from reconciler.clients.opsgenie import OpsGenieReader
+from reconciler.clients.slack import SlackReader
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.observe import LiveState
 from reconciler.plan.people import slack_email
@@ -87,7 +89,7 @@ def participants(team: DesiredTeam) -> list[str]:
 
 
 def observe_lifecycle(
-    readers: Readers, teams: list[DesiredTeam], state: LiveState, *, readiness: bool = True
+    readers: ReadSide, teams: list[DesiredTeam], state: LiveState, *, readiness: bool = True
 ) -> LifecycleState:
     result = LifecycleState()
     og, sl = readers.oncall, readers.slack
@@ -144,7 +146,7 @@ def _slack_people(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:
     return people
 
 
-def _on_call(og, team: DesiredTeam, state: LiveState) -> TeamOnCall:
+def _on_call(og: OpsGenieReader, team: DesiredTeam, state: LiveState) -> TeamOnCall:
     result = TeamOnCall()
     eoc = team.schedules[0]
     schedule = state.schedules.get(eoc.name.lower())
@@ -166,7 +168,7 @@ def _on_call(og, team: DesiredTeam, state: LiveState) -> TeamOnCall:
     return result
 
 
-def _posted(sl, team: DesiredTeam, state: LiveState, result: LifecycleState) -> None:
+def _posted(sl: SlackReader, team: DesiredTeam, state: LiveState, result: LifecycleState) -> None:
     notes = team.policy.handoff_notes
     on_call = result.on_call[team.name]
     if notes is None or on_call.shift_start is None:
@@ -179,7 +181,7 @@ def _posted(sl, team: DesiredTeam, state: LiveState, result: LifecycleState) -> 
     on_call.posted = any(is_handoff_post(m, me, team.name, on_call.shift_start) for m in messages)
 
 
-def _pageability(og, username: str) -> Pageability:
+def _pageability(og: OpsGenieReader, username: str) -> Pageability:
     """The user (blocked, muted) with contacts in one read, then the notification rules."""
     found = og.user_and_contacts(username)
     if found is None:

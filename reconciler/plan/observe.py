@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reconciler import live
-from reconciler.clients.factory import Readers
+from reconciler.clients.factory import ReadSide
 
 
 @dataclass
@@ -28,7 +28,7 @@ class LiveState:
 
 
 def observe(
-    readers: Readers, team_names: list[str], now: datetime, *, groups: bool = True
+    readers: ReadSide, team_names: list[str], now: datetime, *, groups: bool = True
 ) -> LiveState:
     """`groups`: whether any policy declares a Slack user group; only then are they read (they
     need a paid Slack plan, and usergroups.list fails on a free one)."""
@@ -41,7 +41,7 @@ def observe(
     return state
 
 
-def _oncall(readers: Readers, team_names: list[str], state: LiveState) -> None:
+def _oncall(readers: ReadSide, team_names: list[str], state: LiveState) -> None:
     og = readers.oncall
     state.teams = {t.name.lower(): t for t in og.teams()}
     state.schedules = {s.name.lower(): s for s in og.schedules()}
@@ -51,7 +51,7 @@ def _oncall(readers: Readers, team_names: list[str], state: LiveState) -> None:
     state.routing_rules = {t.name.lower(): r for t, r in zip(ours, rules, strict=True)}
 
 
-def _slack(readers: Readers, state: LiveState, groups: bool) -> None:
+def _slack(readers: ReadSide, state: LiveState, groups: bool) -> None:
     sl = readers.slack
     state.slack_identity = sl.preflight(groups=groups)
     channels: dict[str, live.Channel] = {}

@@ -4,7 +4,7 @@ names them; reconcile never archives a channel or disables a group it was not to
 
 from __future__ import annotations
 
-from reconciler.plan.desired import DesiredTeam
+from reconciler.plan.desired import DesiredChannel, DesiredTeam
 from reconciler.plan.model import Change, FieldChange
 from reconciler.plan.observe import LiveState
 
@@ -18,7 +18,7 @@ def diff_slack(team: DesiredTeam, state: LiveState) -> list[Change]:
     return changes
 
 
-def _channel(team: DesiredTeam, want, state: LiveState) -> Change:
+def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Change:
     name = f"#{want.name}"
     skip = team.unmanaged_fields.get(f"slack_channel:{want.name}", frozenset())
     purpose = None if "purpose" in skip else want.purpose

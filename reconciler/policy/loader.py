@@ -23,7 +23,7 @@ from reconciler.files import UnreadableFile, read_bounded
 try:  # the C parser is ~10x faster; the pure one gives the same nodes.
     from ruamel.yaml.cyaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform's wheels
-    from ruamel.yaml.main import SafeLoader as _Loader  # type: ignore[assignment]
+    from ruamel.yaml.main import SafeLoader as _Loader  # type: ignore[assignment,attr-defined]
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000  # values after alias expansion; a real team file has a few hundred

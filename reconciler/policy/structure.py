@@ -46,7 +46,7 @@ def validate_structure(doc: Document) -> tuple[Policy | None, list[Problem]]:
             for hint in _suggestions(tuple(err["loc"]))
         }
         problems = [
-            _problem(doc, err)
+            _problem(doc, dict(err))
             for err in errors
             if not (err["type"] == "missing" and tuple(err["loc"]) in suggested)
         ]
@@ -96,7 +96,7 @@ def _problem(doc: Document, err: dict[str, Any]) -> Problem:
     elif kind == "too_short":
         message = f"needs at least {err['ctx']['min_length']} item(s)"
     elif kind == "string_too_long":
-        message = f"is {len(value)} characters; at most {err['ctx']['max_length']} allowed"
+        message = f"is {len(str(value))} characters; at most {err['ctx']['max_length']} allowed"
     elif kind == "string_too_short":
         message = "must not be empty"
     else:

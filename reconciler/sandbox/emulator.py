@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from reconciler.sandbox import opsgenie as opsgenie_api
@@ -32,13 +31,6 @@ class TimedOut(Exception):
     def __init__(self, ms: int) -> None:
         super().__init__(f"no answer for {ms} ms")
         self.ms = ms
-
-
-@dataclass
-class Served:
-    """What the emulator did, for tests and benchmarks: calls by endpoint."""
-
-    calls: dict[str, int]
 
 
 class Emulator:

@@ -76,7 +76,7 @@ class RateLimiter:
                 self._buckets[key] = (tokens - 1, now)
                 return 0.0
             self._buckets[key] = (tokens, now)
-            return (1 - tokens) / per_second
+            return float((1 - tokens) / per_second)
 
 
 def opsgenie_domain(path: str) -> str:

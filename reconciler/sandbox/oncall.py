@@ -60,7 +60,7 @@ def shift_index(rotation: dict[str, Any], zone: ZoneInfo, at: datetime, rule: st
 
 def rotation_holder(
     rotation: dict[str, Any], zone: ZoneInfo, at: datetime, rule: str = WALL_CLOCK
-) -> dict | None:
+) -> dict[str, Any] | None:
     """The participant of `rotation` on call at `at` (None: nobody from it)."""
     start = parse_instant(rotation["startDate"])
     if at < start:
@@ -76,7 +76,8 @@ def rotation_holder(
         return None
     if not _within(rotation.get("timeRestriction"), at.astimezone(zone)):
         return None
-    return holder
+    found: dict[str, Any] | None = holder
+    return found
 
 
 def _within(restriction: dict[str, Any] | None, local: datetime) -> bool:
@@ -147,7 +148,7 @@ def rotation_periods(
     if not participants:
         return []
     k = max(shift_index(rotation, zone, max(start, first), rule), 0)
-    periods = []
+    periods: list[tuple[datetime, datetime, dict[str, Any]]] = []
     while True:
         begins, ends = (
             shift_start(rotation, zone, k, rule),

@@ -314,7 +314,9 @@ def _opsgenie(state: SandboxState) -> None:
     del platform
 
 
-def _team(state: SandboxState, name: str, description: str, members: list[dict]) -> dict:
+def _team(
+    state: SandboxState, name: str, description: str, members: list[dict[str, Any]]
+) -> dict[str, Any]:
     from reconciler.sandbox.opsgenie import create_team_defaults
 
     team = {

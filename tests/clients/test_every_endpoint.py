@@ -398,6 +398,38 @@ SL_WRITES = [
     ),
 ]
 
+# What each read must parse its canned answer into: a retried read returns the same thing.
+EXPECT: dict[str, Callable[[Any], bool]] = {
+    "teams": lambda r: r == [],
+    "team": lambda r: r.name == "Delivery" and r.id == "t-1",
+    "users": lambda r: [u.username for u in r] == ["a@example.com"],
+    "user": lambda r: r.username == "a@example.com" and r.full_name == "A",
+    "schedules": lambda r: r == [],
+    "escalations": lambda r: r == [],
+    "routing rules": lambda r: r == [],
+    "on-calls": lambda r: r == [],
+    "overrides": lambda r: r == [],
+    "contacts": lambda r: r == [],
+    "notification rules": lambda r: r == [],
+    "conversations.history": lambda r: (
+        [(m.ts, m.user) for m in r] == [("1700000000.000100", "U0BOT")]
+    ),
+    "auth.test": lambda r: (r.user_id, r.team_id) == ("U0BOT", "T0ACME000"),
+    "conversations.list": lambda r: [c.id for c in r] == [CHANNEL["id"]],
+    "conversations.info": lambda r: r is not None and r.id == CHANNEL["id"],
+    "conversations.members": lambda r: r == frozenset({"U0A1"}),
+    "usergroups.list": lambda r: [g.id for g in r] == [GROUP["id"]],
+    "users.list": lambda r: [u.email for u in r] == ["a@example.com"],
+    "users.lookupByEmail": lambda r: (
+        r["a@example.com"] is not None and r["a@example.com"].id == "U0A1"
+    ),
+}
+
+
+def test_every_read_has_an_expectation() -> None:
+    assert {e.name for e in OG_READS + SL_READS} == set(EXPECT)
+
+
 OG_429 = httpx.Response(
     429, json=og_error("too many", 429), headers={"X-RateLimit-Period-In-Sec": "1"}
 )
@@ -423,7 +455,7 @@ def test_opsgenie_read_success_and_transient_failures(
 ) -> None:
     route = _route(api, OG_URL, e)
     route.side_effect = [OG_429, httpx.Response(502, json=og_error("bad gateway", 502)), _ok(e)]
-    e.call(og_writer)
+    assert EXPECT[e.name](e.call(og_writer))
     assert route.call_count == 3
 
 
@@ -497,7 +529,7 @@ def test_slack_read_success_and_transient_failures(
 ) -> None:
     route = _route(api, SLACK_URL, e)
     route.side_effect = [SL_429, httpx.Response(503, text="unavailable"), _ok(e)]
-    e.call(slack_writer)
+    assert EXPECT[e.name](e.call(slack_writer))
     assert route.call_count == 3
 
 

@@ -13,19 +13,38 @@ from reconciler.clients.opsgenie import OpsGenieReader
 from reconciler.clients.opsgenie_write import OpsGenieWriter
 from reconciler.clients.slack import READ_METHODS, TIERS, SlackReader
 from reconciler.clients.slack_write import SlackWriter
-from tests.clients.conftest import SLACK_URL
 
 
 def public_methods(cls: type) -> set[str]:
     return {n for n, _ in inspect.getmembers(cls, inspect.isfunction) if not n.startswith("_")}
 
 
+WRITE_VERBS = (
+    "create",
+    "update",
+    "delete",
+    "add",
+    "remove",
+    "set",
+    "post",
+    "invite",
+    "kick",
+    "join",
+    "archive",
+    "unarchive",
+    "enable",
+    "disable",
+    "order",
+)
+
+
 def test_the_readers_have_no_write_methods() -> None:
-    writes = public_methods(OpsGenieWriter) - public_methods(OpsGenieReader)
-    assert {"create_team", "delete_schedule", "update_escalation"} <= writes
-    assert not writes & public_methods(OpsGenieReader)
-    slack_writes = public_methods(SlackWriter) - public_methods(SlackReader)
-    assert {"invite", "kick", "set_group_members", "post_message"} <= slack_writes
+    for reader in (OpsGenieReader, SlackReader):
+        writes = {m for m in public_methods(reader) if m.split("_")[0] in WRITE_VERBS}
+        assert writes == set(), f"{reader.__name__} has write methods: {writes}"
+    # The writers do: the check above would see them if they moved into a reader.
+    assert {"create_team", "delete_schedule", "update_escalation"} <= public_methods(OpsGenieWriter)
+    assert {"invite", "kick", "set_group_members", "post_message"} <= public_methods(SlackWriter)
 
 
 def test_the_read_only_transport_can_only_get() -> None:
@@ -42,7 +61,6 @@ def test_the_slack_reader_refuses_every_write_method_before_sending(
     method: str, slack_reader: SlackReader
 ) -> None:
     with respx.mock(assert_all_called=False) as router:
-        with pytest.raises(WriteNotAllowed):
+        with pytest.raises(WriteNotAllowed, match=method):
             slack_reader._http.get(f"/{method}", {"channel": "C0X"})
         assert not router.calls
-    assert f"{SLACK_URL}" not in str(method)

@@ -18,6 +18,7 @@ from reconciler.sandbox.http import Request, Response, Router
 from reconciler.sandbox.state import SandboxState
 
 router = Router()
+Answer = tuple[int, Any, dict[str, Any]]  # status, data, extra keys of the envelope
 RIGHTS_FOR = {
     "GET": "read",
     "POST": "create_update",
@@ -47,7 +48,8 @@ def handle(state: SandboxState, request: Request) -> Response:
         return _error(state, 404, "No handler found for the path", started)
     if found == "method":
         return _error(state, 405, "Method not allowed", started)
-    fn, params = found  # type: ignore[misc]
+    assert not isinstance(found, str)
+    fn, params = found
     try:
         status, data, extra = fn(state, request, **params)
     except Refusal as refusal:
@@ -135,7 +137,8 @@ def _user(og: dict[str, Any], identifier: str) -> dict[str, Any]:
     wanted = identifier.lower()
     for user in og["users"]:
         if user["id"] == identifier or user["username"] == wanted:
-            return user
+            found: dict[str, Any] = user
+            return found
     raise Refusal(404, f"User not found with identifier [{identifier}]")
 
 
@@ -153,7 +156,8 @@ def _team(og: dict[str, Any], identifier: str, kind: str = "id") -> dict[str, An
         if (kind == "id" and team["id"] == identifier) or (
             kind == "name" and team["name"].lower() == identifier.lower()
         ):
-            return team
+            found: dict[str, Any] = team
+            return found
     raise Refusal(404, f"Team with {kind} [{identifier}] not found")
 
 
@@ -162,7 +166,8 @@ def _schedule(og: dict[str, Any], identifier: str, kind: str = "id") -> dict[str
         if (kind == "id" and schedule["id"] == identifier) or (
             kind == "name" and schedule["name"].lower() == identifier.lower()
         ):
-            return schedule
+            found: dict[str, Any] = schedule
+            return found
     raise Refusal(404, f"Schedule with {kind} [{identifier}] not found")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from reconciler.sandbox.http import Request
 from reconciler.sandbox.opsgenie.core import (
+    Answer,
     Refusal,
     _body,
     _done,
@@ -30,7 +31,8 @@ def _escalation(og: dict[str, Any], identifier: str, kind: str = "id") -> dict[s
         if (kind == "id" and esc["id"] == identifier) or (
             kind == "name" and esc["name"].lower() == identifier.lower()
         ):
-            return esc
+            found: dict[str, Any] = esc
+            return found
     raise Refusal(404, f"Escalation with {kind} [{identifier}] not found")
 
 
@@ -46,14 +48,14 @@ def _rules(og: dict[str, Any], rules: Any) -> list[dict[str, Any]]:
         elif kind == "schedule":
             schedule = _schedule(
                 og,
-                recipient.get("id") or recipient.get("name"),
+                str(recipient.get("id") or recipient.get("name")),
                 "id" if recipient.get("id") else "name",
             )
             target = {"type": "schedule", "id": schedule["id"], "name": schedule["name"]}
         elif kind == "team":
             team = _team(
                 og,
-                recipient.get("id") or recipient.get("name"),
+                str(recipient.get("id") or recipient.get("name")),
                 "id" if recipient.get("id") else "name",
             )
             target = {"type": "team", "id": team["id"], "name": team["name"]}
@@ -80,17 +82,17 @@ def _rules(og: dict[str, Any], rules: Any) -> list[dict[str, Any]]:
 
 
 @router.route("GET", "/v2/escalations")
-def list_escalations(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
+def list_escalations(state: SandboxState, request: Request) -> Answer:
     return _ok(state.data["opsgenie"]["escalations"])
 
 
 @router.route("GET", "/v2/escalations/{identifier}")
-def get_escalation(state: SandboxState, request: Request, identifier: str) -> tuple:
+def get_escalation(state: SandboxState, request: Request, identifier: str) -> Answer:
     return _ok(_escalation(state.data["opsgenie"], identifier, _identifier_kind(request)))
 
 
 @router.route("POST", "/v2/escalations")
-def create_escalation(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
+def create_escalation(state: SandboxState, request: Request) -> Answer:
     og = state.data["opsgenie"]
     body = _body(request)
     name = _new_name(og, body, "escalation")
@@ -108,7 +110,7 @@ def create_escalation(state: SandboxState, request: Request) -> tuple[int, Any, 
 
 
 @router.route("PATCH", "/v2/escalations/{identifier}")
-def update_escalation(state: SandboxState, request: Request, identifier: str) -> tuple:
+def update_escalation(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     esc = _escalation(og, identifier, _identifier_kind(request))
     body = _body(request)
@@ -123,7 +125,7 @@ def update_escalation(state: SandboxState, request: Request, identifier: str) ->
 
 
 @router.route("DELETE", "/v2/escalations/{identifier}")
-def delete_escalation(state: SandboxState, request: Request, identifier: str) -> tuple:
+def delete_escalation(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     esc = _escalation(og, identifier, _identifier_kind(request))
     _refuse_if_referenced(og, "escalation", esc["id"])

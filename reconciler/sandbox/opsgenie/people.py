@@ -6,6 +6,7 @@ from typing import Any
 
 from reconciler.sandbox.http import Request
 from reconciler.sandbox.opsgenie.core import (
+    Answer,
     Refusal,
     _body,
     _done,
@@ -23,7 +24,7 @@ from reconciler.sandbox.state import SandboxState
 
 
 @router.route("GET", "/v2/users")
-def list_users(state: SandboxState, request: Request) -> tuple[int, Any, dict[str, Any]]:
+def list_users(state: SandboxState, request: Request) -> Answer:
     users = sorted(state.data["opsgenie"]["users"], key=lambda u: u["username"])
     try:
         limit = max(1, min(int(request.query.get("limit", 100)), 100))
@@ -45,7 +46,7 @@ def _public_user(user: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.route("GET", "/v2/users/{identifier}")
-def get_user(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def get_user(state: SandboxState, request: Request, identifier: str) -> Answer:
     """A user; with `expand=contact`, its contacts as `userContacts` (reference 4.1: method as
     `contactMethod`, `enabled` flat, not the contacts endpoint's `status.enabled`)."""
     og = state.data["opsgenie"]
@@ -70,14 +71,14 @@ def get_user(state: SandboxState, request: Request, identifier: str) -> tuple[in
 
 
 @router.route("GET", "/v2/users/{identifier}/contacts")
-def list_contacts(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def list_contacts(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     user = _user(og, identifier)
     return _ok([c for c in og["contacts"].get(user["id"], [])])
 
 
 @router.route("GET", "/v2/users/{identifier}/notification-rules")
-def list_rules(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def list_rules(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     user = _user(og, identifier)
     rules = og["notification_rules"].get(user["id"], [])
@@ -86,7 +87,7 @@ def list_rules(state: SandboxState, request: Request, identifier: str) -> tuple[
 
 
 @router.route("GET", "/v2/users/{identifier}/notification-rules/{rule_id}")
-def get_rule(state: SandboxState, request: Request, identifier: str, rule_id: str) -> tuple:
+def get_rule(state: SandboxState, request: Request, identifier: str, rule_id: str) -> Answer:
     og = state.data["opsgenie"]
     user = _user(og, identifier)
     for rule in og["notification_rules"].get(user["id"], []):
@@ -108,7 +109,7 @@ def _members(og: dict[str, Any], members: Any) -> list[dict[str, Any]]:
 
 
 @router.route("GET", "/v2/teams")
-def list_teams(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
+def list_teams(state: SandboxState, request: Request) -> Answer:
     teams = state.data["opsgenie"]["teams"]
     return _ok(
         [
@@ -120,13 +121,13 @@ def list_teams(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
 
 
 @router.route("GET", "/v2/teams/{identifier}")
-def get_team(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def get_team(state: SandboxState, request: Request, identifier: str) -> Answer:
     team = _team(state.data["opsgenie"], identifier, _identifier_kind(request))
     return _ok(team)
 
 
 @router.route("POST", "/v2/teams")
-def create_team(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
+def create_team(state: SandboxState, request: Request) -> Answer:
     og = state.data["opsgenie"]
     body = _body(request)
     name = _new_name(og, body, "team")
@@ -184,7 +185,7 @@ def create_team_defaults(state: SandboxState, team: dict[str, Any]) -> None:
 
 
 @router.route("PATCH", "/v2/teams/{identifier}")
-def update_team(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def update_team(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier)
     body = _body(request)
@@ -197,7 +198,7 @@ def update_team(state: SandboxState, request: Request, identifier: str) -> tuple
 
 
 @router.route("DELETE", "/v2/teams/{identifier}")
-def delete_team(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def delete_team(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request))
     defaults = {f"{team['name']}_schedule", f"{team['name']}_escalation"}
@@ -218,7 +219,7 @@ def delete_team(state: SandboxState, request: Request, identifier: str) -> tuple
 
 
 @router.route("POST", "/v2/teams/{identifier}/members")
-def add_member(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def add_member(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
     body = _body(request)
@@ -229,7 +230,7 @@ def add_member(state: SandboxState, request: Request, identifier: str) -> tuple[
 
 
 @router.route("DELETE", "/v2/teams/{identifier}/members/{member}")
-def remove_member(state: SandboxState, request: Request, identifier: str, member: str) -> tuple:
+def remove_member(state: SandboxState, request: Request, identifier: str, member: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
     user = _user(og, member)
@@ -304,14 +305,14 @@ def _reorder(rules: list[dict[str, Any]]) -> None:
 
 
 @router.route("GET", "/v2/teams/{identifier}/routing-rules")
-def list_routing(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def list_routing(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
     return _ok(og["routing_rules"].get(team["id"], []))
 
 
 @router.route("POST", "/v2/teams/{identifier}/routing-rules")
-def create_routing(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def create_routing(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
     body = _body(request)
@@ -338,12 +339,13 @@ def create_routing(state: SandboxState, request: Request, identifier: str) -> tu
 def _routing_rule(og: dict[str, Any], team: dict[str, Any], rule_id: str) -> dict[str, Any]:
     for rule in og["routing_rules"].get(team["id"], []):
         if rule["id"] == rule_id:
-            return rule
+            found: dict[str, Any] = rule
+            return found
     raise Refusal(404, f"Routing rule [{rule_id}] not found")
 
 
 @router.route("PATCH", "/v2/teams/{identifier}/routing-rules/{rule_id}")
-def update_routing(state: SandboxState, request: Request, identifier: str, rule_id: str) -> tuple:
+def update_routing(state: SandboxState, request: Request, identifier: str, rule_id: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
     rule = _routing_rule(og, team, rule_id)
@@ -368,7 +370,7 @@ def update_routing(state: SandboxState, request: Request, identifier: str, rule_
 
 
 @router.route("POST", "/v2/teams/{identifier}/routing-rules/{rule_id}/change-order")
-def order_routing(state: SandboxState, request: Request, identifier: str, rule_id: str) -> tuple:
+def order_routing(state: SandboxState, request: Request, identifier: str, rule_id: str) -> Answer:
     """Move a rule to index `order` (0..n-1); the default rule cannot move (provider #344)."""
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
@@ -391,7 +393,7 @@ def order_routing(state: SandboxState, request: Request, identifier: str, rule_i
 
 
 @router.route("DELETE", "/v2/teams/{identifier}/routing-rules/{rule_id}")
-def delete_routing(state: SandboxState, request: Request, identifier: str, rule_id: str) -> tuple:
+def delete_routing(state: SandboxState, request: Request, identifier: str, rule_id: str) -> Answer:
     og = state.data["opsgenie"]
     team = _team(og, identifier, _identifier_kind(request, "teamIdentifierType"))
     rule = _routing_rule(og, team, rule_id)

@@ -8,6 +8,7 @@ from typing import Any
 from reconciler.sandbox.http import Request
 from reconciler.sandbox.oncall import WALL_CLOCK, on_call, parse_instant
 from reconciler.sandbox.opsgenie.core import (
+    Answer,
     Refusal,
     _body,
     _done,
@@ -38,24 +39,24 @@ def _public_schedule(schedule: dict[str, Any], with_rotations: bool) -> dict[str
 
 
 @router.route("GET", "/v2/schedules")
-def list_schedules(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
+def list_schedules(state: SandboxState, request: Request) -> Answer:
     expand = "rotation" in request.query.get("expand", "")
     schedules = state.data["opsgenie"]["schedules"]
     return _ok([_public_schedule(s, expand) for s in schedules], expandable=["rotation"])
 
 
 @router.route("GET", "/v2/schedules/{identifier}")
-def get_schedule(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def get_schedule(state: SandboxState, request: Request, identifier: str) -> Answer:
     schedule = _schedule(state.data["opsgenie"], identifier, _identifier_kind(request))
     return _ok(_public_schedule(schedule, True))
 
 
 @router.route("POST", "/v2/schedules")
-def create_schedule(state: SandboxState, request: Request) -> tuple[int, Any, dict]:
+def create_schedule(state: SandboxState, request: Request) -> Answer:
     og = state.data["opsgenie"]
     body = _body(request)
     name = _new_name(og, body, "schedule")
-    schedule = {
+    schedule: dict[str, Any] = {
         "id": state.opsgenie_id("schedule"),
         "name": name,
         "description": body.get("description") or "",
@@ -74,7 +75,7 @@ def create_schedule(state: SandboxState, request: Request) -> tuple[int, Any, di
 
 
 @router.route("PATCH", "/v2/schedules/{identifier}")
-def update_schedule(state: SandboxState, request: Request, identifier: str) -> tuple:
+def update_schedule(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request))
     body = _body(request)
@@ -91,7 +92,7 @@ def update_schedule(state: SandboxState, request: Request, identifier: str) -> t
 
 
 @router.route("DELETE", "/v2/schedules/{identifier}")
-def delete_schedule(state: SandboxState, request: Request, identifier: str) -> tuple:
+def delete_schedule(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request))
     _refuse_if_referenced(og, "schedule", schedule["id"])
@@ -136,7 +137,9 @@ def _participants(og: dict[str, Any], given: Any) -> list[dict[str, Any]]:
     return result
 
 
-def _rotation(state: SandboxState, body: dict[str, Any], existing: dict | None = None) -> dict:
+def _rotation(
+    state: SandboxState, body: dict[str, Any], existing: dict[str, Any] | None = None
+) -> dict[str, Any]:
     og = state.data["opsgenie"]
     rotation = dict(existing or {"id": state.opsgenie_id("rotation")})
     if existing is None or "type" in body:
@@ -172,7 +175,7 @@ def _rotation(state: SandboxState, body: dict[str, Any], existing: dict | None =
 
 
 @router.route("POST", "/v2/schedules/{identifier}/rotations")
-def create_rotation(state: SandboxState, request: Request, identifier: str) -> tuple:
+def create_rotation(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     rotation = _rotation(state, _body(request))
@@ -183,19 +186,22 @@ def create_rotation(state: SandboxState, request: Request, identifier: str) -> t
 def _find_rotation(schedule: dict[str, Any], rotation_id: str) -> dict[str, Any]:
     for rotation in schedule["rotations"]:
         if rotation["id"] == rotation_id:
-            return rotation
+            found: dict[str, Any] = rotation
+            return found
     raise Refusal(404, f"Rotation [{rotation_id}] not found")
 
 
 @router.route("GET", "/v2/schedules/{identifier}/rotations")
-def list_rotations(state: SandboxState, request: Request, identifier: str) -> tuple:
+def list_rotations(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     return _ok(schedule["rotations"])
 
 
 @router.route("PATCH", "/v2/schedules/{identifier}/rotations/{rotation_id}")
-def update_rotation(state: SandboxState, request: Request, identifier: str, rotation_id: str):
+def update_rotation(
+    state: SandboxState, request: Request, identifier: str, rotation_id: str
+) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     old = _find_rotation(schedule, rotation_id)
@@ -205,7 +211,9 @@ def update_rotation(state: SandboxState, request: Request, identifier: str, rota
 
 
 @router.route("DELETE", "/v2/schedules/{identifier}/rotations/{rotation_id}")
-def delete_rotation(state: SandboxState, request: Request, identifier: str, rotation_id: str):
+def delete_rotation(
+    state: SandboxState, request: Request, identifier: str, rotation_id: str
+) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     schedule["rotations"].remove(_find_rotation(schedule, rotation_id))
@@ -213,7 +221,7 @@ def delete_rotation(state: SandboxState, request: Request, identifier: str, rota
 
 
 @router.route("GET", "/v2/schedules/{identifier}/on-calls")
-def who_is_on_call(state: SandboxState, request: Request, identifier: str) -> tuple:
+def who_is_on_call(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     at = state.now()
@@ -236,14 +244,14 @@ def who_is_on_call(state: SandboxState, request: Request, identifier: str) -> tu
 
 
 @router.route("GET", "/v2/schedules/{identifier}/overrides")
-def list_overrides(state: SandboxState, request: Request, identifier: str) -> tuple:
+def list_overrides(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     return _ok(og["overrides"].get(schedule["id"], []))
 
 
 @router.route("POST", "/v2/schedules/{identifier}/overrides")
-def create_override(state: SandboxState, request: Request, identifier: str) -> tuple:
+def create_override(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     body = _body(request)

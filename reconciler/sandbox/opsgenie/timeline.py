@@ -17,7 +17,14 @@ from zoneinfo import ZoneInfo
 
 from reconciler.sandbox.http import Request
 from reconciler.sandbox.oncall import WALL_CLOCK, parse_instant, rotation_periods
-from reconciler.sandbox.opsgenie.core import Refusal, _identifier_kind, _ok, _schedule, router
+from reconciler.sandbox.opsgenie.core import (
+    Answer,
+    Refusal,
+    _identifier_kind,
+    _ok,
+    _schedule,
+    router,
+)
 from reconciler.sandbox.state import SandboxState
 
 UNITS = {"days": 1, "weeks": 7, "months": 31}  # a month as 31 days [sandbox's simplification]
@@ -67,7 +74,7 @@ def _recipient(og: dict[str, Any], participant: dict[str, Any]) -> dict[str, Any
 
 
 @router.route("GET", "/v2/schedules/{identifier}/timeline")
-def timeline(state: SandboxState, request: Request, identifier: str) -> tuple[int, Any, dict]:
+def timeline(state: SandboxState, request: Request, identifier: str) -> Answer:
     og = state.data["opsgenie"]
     schedule = _schedule(og, identifier, _identifier_kind(request))
     start, end = _window(state, request)

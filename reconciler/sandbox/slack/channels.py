@@ -27,11 +27,12 @@ def _visible(channel: dict[str, Any], caller: dict[str, Any]) -> bool:
     return not channel["is_private"] or caller["user"] in channel["members"]
 
 
-def _channel(slack: dict[str, Any], args: dict[str, str], caller: dict[str, Any]) -> dict:
+def _channel(slack: dict[str, Any], args: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
     _require(args, "channel")
     for channel in slack["channels"]:
         if channel["id"] == args["channel"] and _visible(channel, caller):
-            return channel
+            found: dict[str, Any] = channel
+            return found
     raise SlackRefusal("channel_not_found")
 
 
@@ -58,7 +59,9 @@ def _member_of(channel: dict[str, Any], caller: dict[str, Any]) -> None:
 
 
 @method("conversations.list", "channels:read", "groups:read")
-def conversations_list(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def conversations_list(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     types = set((args.get("types") or "public_channel").split(","))
     if not types <= {"public_channel", "private_channel", "mpim", "im"}:
@@ -79,21 +82,25 @@ def conversations_list(state: SandboxState, args: dict[str, str], caller: dict[s
 
 
 @method("conversations.info", "channels:read", "groups:read")
-def conversations_info(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def conversations_info(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     return {"channel": _channel_json(_channel(state.data["slack"], args, caller), caller)}
 
 
 @method("conversations.members", "channels:read", "groups:read")
 def conversations_members(
     state: SandboxState, args: dict[str, str], caller: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     channel = _channel(state.data["slack"], args, caller)
     page, cursor = _page(sorted(channel["members"]), args)
     return {"members": page, "response_metadata": {"next_cursor": cursor}}
 
 
 @method("conversations.create", "channels:manage", "groups:write")
-def conversations_create(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def conversations_create(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     name = args.get("name") or ""
     if not name:
@@ -122,7 +129,7 @@ def conversations_create(state: SandboxState, args: dict[str, str], caller: dict
 
 
 def _set_text(field: str) -> Method:
-    def setter(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+    def setter(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
         _require(args, "channel")
         channel = _channel(state.data["slack"], args, caller)
         _member_of(channel, caller)
@@ -151,7 +158,9 @@ method(
 
 
 @method("conversations.join", "channels:join")
-def conversations_join(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def conversations_join(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     channel = _channel(state.data["slack"], args, caller)
     if channel["is_private"]:
         raise SlackRefusal("method_not_supported_for_channel_type")
@@ -174,7 +183,9 @@ def conversations_join(state: SandboxState, args: dict[str, str], caller: dict[s
     "channels:write.invites",
     "groups:write.invites",
 )
-def conversations_invite(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def conversations_invite(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     _require(args, "channel", "users")
     channel = _channel(slack, args, caller)
@@ -194,7 +205,7 @@ def conversations_invite(state: SandboxState, args: dict[str, str], caller: dict
         elif user.get("is_ultra_restricted"):
             errors.append({"user": user_id, "ok": False, "error": "ura_max_channels"})
     if errors and args.get("force") != "true":
-        raise SlackRefusal(errors[0]["error"], errors=errors)  # all or nothing
+        raise SlackRefusal(str(errors[0]["error"]), errors=errors)  # all or nothing
     failed = {e["user"] for e in errors}
     for user_id in wanted:
         if user_id not in failed:
@@ -204,7 +215,9 @@ def conversations_invite(state: SandboxState, args: dict[str, str], caller: dict
 
 
 @method("conversations.kick", "channels:manage", "groups:write")
-def conversations_kick(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def conversations_kick(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     _require(args, "channel", "user")
     channel = _channel(state.data["slack"], args, caller)
     _member_of(channel, caller)
@@ -225,7 +238,7 @@ def conversations_kick(state: SandboxState, args: dict[str, str], caller: dict[s
 @method("conversations.archive", "channels:manage", "groups:write")
 def conversations_archive(
     state: SandboxState, args: dict[str, str], caller: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     channel = _channel(state.data["slack"], args, caller)
     if channel["is_archived"]:
         raise SlackRefusal("already_archived")
@@ -239,7 +252,7 @@ def conversations_archive(
 @method("conversations.unarchive", "channels:manage", "groups:write")
 def conversations_unarchive(
     state: SandboxState, args: dict[str, str], caller: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     if caller["kind"] == "bot":  # Slack's documented bug: bot tokens cannot unarchive
         raise SlackRefusal("not_allowed_token_type")
     channel = _channel(state.data["slack"], args, caller)

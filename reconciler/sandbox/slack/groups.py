@@ -20,7 +20,7 @@ from reconciler.sandbox.state import SandboxState
 # -- user groups ---------------------------------------------------------------------------------
 
 
-def _group_json(slack: dict[str, Any], group: dict[str, Any], users: bool = True) -> dict:
+def _group_json(slack: dict[str, Any], group: dict[str, Any], users: bool = True) -> dict[str, Any]:
     return subteam_json(
         id=group["id"],
         handle=group["handle"],
@@ -38,7 +38,8 @@ def _group(slack: dict[str, Any], args: dict[str, str]) -> dict[str, Any]:
     _require(args, "usergroup")
     for group in slack["usergroups"]:
         if group["id"] == args["usergroup"]:
-            return group
+            found: dict[str, Any] = group
+            return found
     raise SlackRefusal("no_such_subteam")
 
 
@@ -58,7 +59,9 @@ def _check_handle(slack: dict[str, Any], handle: str, except_id: str | None = No
 
 
 @method("usergroups.list", "usergroups:read")
-def usergroups_list(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def usergroups_list(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     include_users = args.get("include_users") == "true"
     groups = [
@@ -68,7 +71,9 @@ def usergroups_list(state: SandboxState, args: dict[str, str], caller: dict[str,
 
 
 @method("usergroups.create", "usergroups:write")
-def usergroups_create(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def usergroups_create(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     _may_edit_groups(state, caller)
     name = args.get("name") or ""
@@ -93,7 +98,9 @@ def usergroups_create(state: SandboxState, args: dict[str, str], caller: dict[st
 
 
 @method("usergroups.update", "usergroups:write")
-def usergroups_update(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def usergroups_update(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     _may_edit_groups(state, caller)
     group = _group(slack, args)
@@ -110,7 +117,7 @@ def usergroups_update(state: SandboxState, args: dict[str, str], caller: dict[st
 
 
 def _toggle(enabled: bool) -> Method:
-    def toggle(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+    def toggle(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
         slack = state.data["slack"]
         _may_edit_groups(state, caller)
         group = _group(slack, args)
@@ -129,7 +136,7 @@ method("usergroups.disable", "usergroups:write")(_toggle(False))
 @method("usergroups.users.update", "usergroups:write")
 def usergroups_users_update(
     state: SandboxState, args: dict[str, str], caller: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     slack = state.data["slack"]
     _may_edit_groups(state, caller)
     group = _group(slack, args)

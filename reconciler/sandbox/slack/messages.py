@@ -63,7 +63,7 @@ def _metadata(raw: str | None) -> dict[str, Any] | None:
 
 
 @method("chat.postMessage", "chat:write")
-def chat_post(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def chat_post(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
     slack = state.data["slack"]
     _require(args, "channel")
     if not args.get("text") and not args.get("blocks"):
@@ -94,7 +94,9 @@ def chat_post(state: SandboxState, args: dict[str, str], caller: dict[str, Any])
 
 
 @method("chat.delete", "chat:write")
-def chat_delete(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def chat_delete(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     slack = state.data["slack"]
     _require(args, "channel", "ts")
     channel = _channel(slack, args, caller)
@@ -110,7 +112,7 @@ def chat_delete(state: SandboxState, args: dict[str, str], caller: dict[str, Any
 @method("conversations.history", "channels:history", "groups:history")
 def conversations_history(
     state: SandboxState, args: dict[str, str], caller: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     slack = state.data["slack"]
     channel = _channel(slack, args, caller)
     needed = "groups:history" if channel["is_private"] else "channels:history"

@@ -18,7 +18,7 @@ from reconciler.sandbox.state import SandboxState
 
 
 @method("auth.test")
-def auth_test(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def auth_test(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
     slack = state.data["slack"]
     answer = {
         "url": f"https://{slack['domain']}.slack.com/",
@@ -36,7 +36,7 @@ def auth_test(state: SandboxState, args: dict[str, str], caller: dict[str, Any])
 
 
 @method("users.list", "users:read")
-def users_list(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def users_list(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
     slack = state.data["slack"]
     page, cursor = _page(slack["users"], args, default=1000 if not args.get("limit") else 100)
     return {
@@ -47,7 +47,9 @@ def users_list(state: SandboxState, args: dict[str, str], caller: dict[str, Any]
 
 
 @method("users.lookupByEmail", "users:read.email")
-def users_lookup(state: SandboxState, args: dict[str, str], caller: dict[str, Any]) -> dict:
+def users_lookup(
+    state: SandboxState, args: dict[str, str], caller: dict[str, Any]
+) -> dict[str, Any]:
     _require(args, "email")
     slack = state.data["slack"]
     wanted = args["email"].lower()
