@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from reconciler import connect, engine, exit_codes, output, planfile
 from reconciler.apply import Applier, Outcome
 from reconciler.commands.plan import TIMELINE_OPTION, model_ok
 from reconciler.errors import ReconcileError
+from reconciler.plan.build import LIFECYCLE
 from reconciler.render import render
 from reconciler.settings import Settings
 
@@ -60,7 +62,25 @@ def run(
             return exit_codes.INTERRUPTED
         if outcome.failed is not None:
             return exit_codes.ERROR
-        after = engine.plan(settings, paths, target, readers=writers, timeline_check=False).plan
+        after_planned = engine.plan(settings, paths, target, readers=writers, timeline_check=False)
+        follow_up = [c for c in after_planned.plan.actionable if c.kind in LIFECYCLE]
+        if follow_up:
+            # What depends on objects this apply made (the group's members once the schedule
+            # exists, channel duty, the hand-off post) could not be planned before them: it is
+            # planned now and applied in the same run, so one apply finishes the job.
+            output.write_line("Follow-up: the on-call lifecycle of what was just made:")
+            more = Applier(writers, after_planned.state, output.write_line).apply(
+                replace(after_planned.plan, changes=follow_up)
+            )
+            _account(more)
+            if more.interrupted:
+                return exit_codes.INTERRUPTED
+            if more.failed is not None:
+                return exit_codes.ERROR
+            after_planned = engine.plan(
+                settings, paths, target, readers=writers, timeline_check=False
+            )
+        after = after_planned.plan
     finally:
         writers.close()
     remaining = [c for c in after.actionable if not c.blocked]

@@ -50,6 +50,12 @@ def diff_lifecycle(
         return found.user
 
     changes: list[Change] = []
+    if team.schedules[0].name.lower() not in state.schedules:
+        warnings.append(
+            f"{team.name}: follow-up: once apply has made {team.schedules[0].name}, it sets the "
+            "on-call group, channel duty and the hand-off post in the same run"
+        )
+        return changes, warnings
     if slack.on_call_group is not None:
         changes += _group_members(team, state, life, on_call, slack_user)
     if state.channels and on_call.eoc_now:

@@ -1,0 +1,59 @@
+"""One apply finishes the job: a new team's on-call group, channel duty and hand-off post depend
+on the schedule that same apply creates, and are applied after it, in the same run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.plan.conftest import Run, write_policy
+
+PAYMENTS = """\
+team:
+  name: Payments
+  members:
+    - {email: parker.eng@example.com, role: admin}
+    - email: sage.eng@example.com
+    - email: logan.eng@example.com
+on_call:
+  engineer:
+    participants: [parker.eng@example.com, sage.eng@example.com, logan.eng@example.com]
+    shift_length: 1w
+    handoff: {weekday: wednesday, time: "09:00", time_zone: America/Chicago}
+    first_handoff: 2026-01-07
+  technical_manager:
+    person: parker.eng@example.com
+escalation:
+  steps:
+    - page: engineer_on_call
+      acknowledge_within: 10m
+    - page: technical_manager
+      acknowledge_within: 5m
+  initial_response_target: 20m
+slack:
+  channels:
+    - name: payments-oncall
+      purpose: Payments on call.
+      on_call: join_and_stay
+  on_call_group:
+    handle: payments-support
+    name: Payments Support
+    description: The Payments engineer on call.
+handoff_notes:
+  url: https://docs.example.com/payments/handoff
+  channel: payments-oncall
+"""
+
+
+def test_the_first_apply_of_a_new_team_with_an_on_call_group_exits_0(
+    run: Run, tmp_path: Path
+) -> None:
+    policies = write_policy(tmp_path, PAYMENTS, "payments.yaml")
+    assert run("plan", policies, "--no-readiness") == 0
+    assert "follow-up: once apply has made Payments_eoc_schedule" in run.out
+    assert run("apply", "--policies", policies, "--auto-approve") == 0, run.out + run.err
+    assert "Follow-up: the on-call lifecycle of what was just made:" in run.out
+    assert "Still different after apply" not in run.out
+    assert run("plan", policies, "--no-readiness", "--detailed-exitcode") == 0, run.out
+    slack = run.state().data["slack"]
+    group = next(g for g in slack["usergroups"] if g["handle"] == "payments-support")
+    assert len(group["users"]) == 1  # whoever OpsGenie says is on call now
