@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
 from pathlib import Path
 
@@ -55,7 +56,20 @@ def repo() -> Path:
     return REPO
 
 
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def _workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder like a policy repository's: `policies/` holds the suite's own copy of the
+    Delivery policy, so adding or changing a policy in this repository's `policies/` never
+    changes what the tests see."""
+    folder = tmp_path_factory.mktemp("workdir")
+    shutil.copytree(FIXTURES / "policies", folder / "policies")
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def _run_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+def _run_from_a_policy_repository(monkeypatch: pytest.MonkeyPatch, _workdir: Path) -> None:
     """Commands default to `policies/`, relative to where they run, as in CI."""
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(_workdir)

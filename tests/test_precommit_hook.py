@@ -67,14 +67,14 @@ def _run_hook(repo: Path, policy: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_hook_passes_a_good_policy(scratch_repo: Path) -> None:
-    result = _run_hook(scratch_repo, REPO / "policies" / "delivery.yaml")
+    result = _run_hook(scratch_repo, REPO / "tests" / "fixtures" / "policies" / "delivery.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "reconcile validate" in result.stdout
     assert "Passed" in result.stdout
 
 
 def test_the_hook_fails_a_bad_policy_and_says_where(scratch_repo: Path) -> None:
-    result = _run_hook(scratch_repo, REPO / "tests/policy/bad/bad-email.yaml")
+    result = _run_hook(scratch_repo, REPO / "tests" / "policy" / "bad" / "bad-email.yaml")
     assert result.returncode == 1
     assert "Failed" in result.stdout
     assert (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +47,10 @@ def test_an_unknown_team_is_an_error(capsys: pytest.CaptureFixture[str]) -> None
 def test_an_invalid_policy_prints_its_problems_and_no_schedule(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["schedule", "tests/policy/bad/bad-email.yaml"]) == 1
+    assert (
+        main(["schedule", str(Path(__file__).parents[1] / "policy" / "bad" / "bad-email.yaml")])
+        == 1
+    )
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "bad-email.yaml:6:14:" in captured.err

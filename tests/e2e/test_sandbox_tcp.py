@@ -26,7 +26,7 @@ def reconcile(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
         capture_output=True,
         text=True,
         env=env,
-        cwd=REPO,
+        cwd=Path.cwd(),  # the suite's policy repository (tests/conftest.py)
         timeout=120,
     )
 

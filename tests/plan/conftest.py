@@ -55,7 +55,7 @@ def write_policy(tmp_path: Path, text: str, name: str = "delivery.yaml") -> str:
     return str(folder)
 
 
-DELIVERY = Path(__file__).resolve().parents[2] / "policies" / "delivery.yaml"
+DELIVERY = Path(__file__).resolve().parents[1] / "fixtures" / "policies" / "delivery.yaml"
 
 
 def delivery(**replacements: str) -> str:

@@ -46,10 +46,10 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
 ) -> None:
     from reconciler import output
 
-    monkeypatch.setattr(output, "use_colour", lambda stream=None: True)
-    assert run("plan") == 0
-    assert "\033[33m  ~ team Delivery\033[0m" in run.out
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # undoing all of monkeypatch would undo the chdir
+        patch.setattr(output, "use_colour", lambda stream=None: True)
+        assert run("plan") == 0
+        assert "\033[33m  ~ team Delivery\033[0m" in run.out
     monkeypatch.setenv("NO_COLOR", "1")
     assert run("plan") == 0
     assert "\033[" not in run.out

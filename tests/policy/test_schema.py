@@ -49,7 +49,7 @@ def test_the_schema_is_draft_2020_12() -> None:
 
 def _fixture_documents() -> list[tuple[str, Any]]:
     files = [
-        *sorted((REPO / "policies").glob("*.yaml")),
+        *sorted((REPO / "tests" / "fixtures" / "policies").glob("*.yaml")),
         *sorted((HERE / "good").glob("*.yaml")),
         *sorted((HERE / "bad").glob("*.yaml")),
     ]

@@ -66,7 +66,9 @@ def check_installed(reconcile: Path, work: Path) -> None:
     run(reconcile, "validate", GOOD)
     policies = work / "policies"
     policies.mkdir()
-    shutil.copy(REPO / "policies" / "delivery.yaml", policies / "delivery.yaml")
+    shutil.copy(
+        REPO / "tests" / "fixtures" / "policies" / "delivery.yaml", policies / "delivery.yaml"
+    )
     run(reconcile, "sandbox", "init", work / "sandbox.json", cwd=work)
     out = run(reconcile, "--sandbox", work / "sandbox.json", "plan", "--no-readiness", cwd=work)
     assert "Plan:" in out, out[-500:]
