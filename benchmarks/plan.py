@@ -101,7 +101,7 @@ def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
 def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     """Runs in a fresh process so that peak memory is the plan's own."""
     from reconciler import engine
-    from reconciler.clients import factory
+    from reconciler.backends import factory
     from reconciler.connect import sandbox_parts
     from reconciler.settings import Settings
 

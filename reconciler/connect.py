@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reconciler import dates
-from reconciler.clients import factory, opsgenie, slack
+from reconciler.backends import factory
+from reconciler.backends.opsgenie import client as opsgenie
+from reconciler.backends.slack import client as slack
 from reconciler.clients.secrets import Secret
 from reconciler.errors import ReconcileError
 from reconciler.settings import Settings

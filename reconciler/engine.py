@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reconciler import connect, output
-from reconciler.clients.factory import ReadSide
+from reconciler.backends.factory import ReadSide
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
 from reconciler.plan.lifecycle_read import observe_lifecycle

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.rotation import Rotation, handover, same_future
+from reconciler.timing.rotation import Rotation, handover, same_future
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEEK = timedelta(weeks=1)

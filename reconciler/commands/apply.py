@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reconciler import connect, engine, exit_codes, output, planfile
-from reconciler.apply import Applier, Outcome
+from reconciler.apply.executor import Applier, Outcome
 from reconciler.commands.plan import TIMELINE_OPTION, model_ok
 from reconciler.errors import ReconcileError
 from reconciler.plan.build import LIFECYCLE

@@ -9,10 +9,10 @@ import click
 
 from reconciler import dates, exit_codes, output
 from reconciler.errors import ReconcileError
-from reconciler.escalation import arithmetic, timed_steps
-from reconciler.oncall import Handoff, handoffs
 from reconciler.policy.files import load_policies
 from reconciler.policy.model import Policy
+from reconciler.timing.escalation import arithmetic, timed_steps
+from reconciler.timing.oncall import Handoff, handoffs
 
 
 def run(paths: list[str], weeks: int, start: datetime, team: str | None, fmt: str) -> int:

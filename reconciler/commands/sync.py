@@ -11,7 +11,7 @@ from dataclasses import replace
 import click
 
 from reconciler import connect, engine, exit_codes, output
-from reconciler.apply import Applier
+from reconciler.apply.executor import Applier
 from reconciler.commands.plan import TIMELINE_OPTION
 from reconciler.plan.build import LIFECYCLE
 from reconciler.render.common import mismatch_line

@@ -1,8 +1,8 @@
 """What a policy asks for, as the objects reconcile manages in OpsGenie and Slack.
 
 Names follow reconciler.policy.names; descriptions carry the ownership marker. Escalation delays
-are offsets from alert creation (reconciler.escalation). Rotations carry the policy's own anchor;
-`rotations.py` decides the anchor actually sent, so that who is on call now does not change.
+are offsets from alert creation (reconciler.timing.escalation). Rotations carry the policy's own
+anchor; `anchoring.py` decides the anchor actually sent, so that who is on call now stays.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reconciler import live
-from reconciler.escalation import timed_steps
-from reconciler.oncall import rotation_of
 from reconciler.policy.model import Policy
 from reconciler.policy.model import Rotation as RotationSpec
 from reconciler.policy.names import Names, owned_description
-from reconciler.rotation import Rotation
+from reconciler.timing.escalation import timed_steps
+from reconciler.timing.oncall import rotation_of
+from reconciler.timing.rotation import Rotation
 
 ROLE = {"admin": "admin", "member": "user"}
 ROTATION_TYPE = {"w": "weekly", "d": "daily", "h": "hourly"}

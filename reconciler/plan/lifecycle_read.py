@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from reconciler import live
-from reconciler.clients.factory import ReadSide
-from reconciler.clients.opsgenie import OpsGenieReader
-from reconciler.clients.slack import SlackReader
+from reconciler.backends.factory import ReadSide
+from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.backends.slack.client import SlackReader
+from reconciler.plan.anchoring import as_rotation
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.observe import LiveState
 from reconciler.plan.people import slack_email
-from reconciler.plan.rotations import as_rotation
 
 
 @dataclass

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from reconciler import live
-from reconciler.clients.opsgenie import OpsGenieReader
+from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.plan.anchoring import NOBODY, as_rotation
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.observe import LiveState
-from reconciler.plan.rotations import NOBODY, as_rotation
-from reconciler.rotation import Rotation
+from reconciler.timing.rotation import Rotation
 
 SHIFTS_AHEAD = 4  # the current shift, and four after it: a month of weekly shifts
 MAX_WINDOW_DAYS = 62

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from reconciler import timezones
-from reconciler.escalation import arithmetic, fits_target
 from reconciler.policy.kinds import MANAGED_FIELDS
 from reconciler.policy.loader import Document
 from reconciler.policy.model import WEEKDAYS, Policy, Rotation
 from reconciler.policy.names import Names
 from reconciler.policy.problems import Problem
+from reconciler.timing import timezones
+from reconciler.timing.escalation import arithmetic, fits_target
 
 SLACK_PURPOSE_LIMIT = 250  # conversations.setPurpose answers too_long beyond this
 _ZONE_ALIASES_OPSGENIE_KEEPS = {"UTC"}

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 import respx
 
-from reconciler.clients import opsgenie, slack
+from reconciler.backends.opsgenie import client as opsgenie
+from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.backends.opsgenie.write import OpsGenieWriter
+from reconciler.backends.slack import client as slack
+from reconciler.backends.slack.client import SlackReader
+from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.http import Pacer, ReadOnlyHttp, RetryPolicy
-from reconciler.clients.opsgenie import OpsGenieReader
-from reconciler.clients.opsgenie_write import OpsGenieWriter
 from reconciler.clients.secrets import Secret
-from reconciler.clients.slack import SlackReader
-from reconciler.clients.slack_write import SlackWriter
 from tests.contract import check_exchange
 
 OG_URL = "https://og.test"

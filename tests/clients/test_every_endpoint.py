@@ -17,9 +17,9 @@ import pytest
 import respx
 
 from reconciler import live
+from reconciler.backends.opsgenie.write import OpsGenieWriter
+from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.errors import ApiError, AuthError, ServerError
-from reconciler.clients.opsgenie_write import OpsGenieWriter
-from reconciler.clients.slack_write import SlackWriter
 from reconciler.sandbox.slack_shapes import channel_json, subteam_json, user_json
 from tests.clients.conftest import OG_URL, SLACK_URL, og, og_error
 

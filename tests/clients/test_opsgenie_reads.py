@@ -9,6 +9,7 @@ import pytest
 import respx
 
 from reconciler import live
+from reconciler.backends.opsgenie.client import OpsGenieReader
 from reconciler.clients.errors import (
     AuthError,
     IncompleteRead,
@@ -17,7 +18,6 @@ from reconciler.clients.errors import (
     ServerError,
     TransportError,
 )
-from reconciler.clients.opsgenie import OpsGenieReader
 from tests.clients.conftest import OG_URL, Sleeps, og, og_error
 
 ALICE = {

@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from reconciler import live
+from reconciler.backends.opsgenie.write import OpsGenieWriter
 from reconciler.clients.errors import (
     AuthError,
     Conflict,
@@ -17,7 +18,6 @@ from reconciler.clients.errors import (
     StillReferenced,
     Unprocessable,
 )
-from reconciler.clients.opsgenie_write import OpsGenieWriter
 from tests.clients.conftest import OG_URL, og, og_error
 
 CREATED = {"result": "Created", "took": 0.1, "requestId": "req-201"}

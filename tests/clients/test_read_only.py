@@ -7,12 +7,12 @@ import inspect
 import pytest
 import respx
 
+from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.backends.opsgenie.write import OpsGenieWriter
+from reconciler.backends.slack.client import READ_METHODS, TIERS, SlackReader
+from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.errors import WriteNotAllowed
 from reconciler.clients.http import ReadOnlyHttp
-from reconciler.clients.opsgenie import OpsGenieReader
-from reconciler.clients.opsgenie_write import OpsGenieWriter
-from reconciler.clients.slack import READ_METHODS, TIERS, SlackReader
-from reconciler.clients.slack_write import SlackWriter
 
 
 def public_methods(cls: type) -> set[str]:

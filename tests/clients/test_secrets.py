@@ -10,9 +10,11 @@ import httpx
 import pytest
 import respx
 
-from reconciler.clients import opsgenie, slack
+from reconciler.backends.opsgenie import client as opsgenie
+from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.backends.slack import client as slack
+from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.errors import ApiError, TransportError
-from reconciler.clients.opsgenie import OpsGenieReader
 from reconciler.clients.secrets import (
     ScrubbingFormatter,
     Secret,
@@ -20,7 +22,6 @@ from reconciler.clients.secrets import (
     install_log_scrubbing,
     scrub,
 )
-from reconciler.clients.slack_write import SlackWriter
 from reconciler.errors import ReconcileError
 from tests.clients.conftest import BOT_TOKEN, OG_KEY, OG_URL, SLACK_URL, USER_TOKEN, og_error
 
@@ -113,7 +114,7 @@ def test_a_child_loggers_record_reaches_a_later_handler_scrubbed() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        logging.getLogger("reconciler.clients.slack.deep").warning("said %s", BOT_TOKEN)
+        logging.getLogger("reconciler.backends.slack.client.deep").warning("said %s", BOT_TOKEN)
     finally:
         root.removeHandler(handler)
     assert "said ***" in stream.getvalue()

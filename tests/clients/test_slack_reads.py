@@ -8,8 +8,8 @@ import httpx
 import pytest
 import respx
 
+from reconciler.backends.slack.client import LOOKUP_LIMIT, SlackReader
 from reconciler.clients.errors import AuthError, IncompleteRead, ServerError
-from reconciler.clients.slack import LOOKUP_LIMIT, SlackReader
 from reconciler.sandbox.slack_shapes import channel_json, subteam_json, user_json
 from tests.clients.conftest import SLACK_URL, Sleeps
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 import respx
 
+from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.errors import AuthError, ServerError, SlackError
-from reconciler.clients.slack_write import SlackWriter
 from reconciler.sandbox.slack_shapes import channel_json, subteam_json
 from tests.clients.conftest import BOT_TOKEN, SLACK_URL, USER_TOKEN
 

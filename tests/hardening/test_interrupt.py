@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.clients.opsgenie_write import OpsGenieWriter
+from reconciler.backends.opsgenie.write import OpsGenieWriter
 from tests.plan.conftest import Run, delivery, write_policy
 
 
@@ -35,7 +35,7 @@ def test_ctrl_c_during_apply_accounts_for_every_change(
 def test_ctrl_c_during_sync_says_what_was_not_done(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reconciler.clients.slack_write import SlackWriter
+    from reconciler.backends.slack.write import SlackWriter
 
     policies = write_policy(tmp_path, delivery())
     assert run("apply", "--policies", policies, "--auto-approve") == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.sandbox.oncall import on_call
+from reconciler.sandbox.rotation_engine import on_call
 from tests.plan.conftest import Run, delivery, write_policy
 
 

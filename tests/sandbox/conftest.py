@@ -12,8 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reconciler.clients import opsgenie, slack
-from reconciler.clients.factory import Writers, writers
+from reconciler.backends.factory import Writers, writers
+from reconciler.backends.opsgenie import client as opsgenie
+from reconciler.backends.slack import client as slack
 from reconciler.clients.http import Pacer, RetryPolicy
 from reconciler.clients.secrets import Secret
 from reconciler.sandbox.emulator import Emulator

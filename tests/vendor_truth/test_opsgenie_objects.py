@@ -147,7 +147,7 @@ def test_an_interrupted_routing_rule_replace_is_cleaned_up(cli: Cli) -> None:
 
 
 def _on_call_now(cli: Cli) -> list[str]:
-    from reconciler.sandbox.oncall import on_call
+    from reconciler.sandbox.rotation_engine import on_call
 
     state = cli.state()
     og = state.data["opsgenie"]

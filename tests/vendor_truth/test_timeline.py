@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reconciler.plan.rotations import as_rotation
+from reconciler.plan.anchoring import as_rotation
 from reconciler.plan.timeline_check import compare
 from tests.plan.conftest import delivery
 from tests.sandbox.conftest import Sandbox

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reconciler.sandbox.oncall import on_call
+from reconciler.sandbox.rotation_engine import on_call
 from tests.plan.conftest import delivery
 from tests.vendor_truth.conftest import Cli
 

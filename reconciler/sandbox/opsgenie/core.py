@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from reconciler import timezones
 from reconciler.sandbox.http import Request, Response, Router
 from reconciler.sandbox.state import SandboxState
+from reconciler.timing import timezones
 
 router = Router()
 Answer = tuple[int, Any, dict[str, Any]]  # status, data, extra keys of the envelope

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reconciler.sandbox.http import Request
-from reconciler.sandbox.oncall import WALL_CLOCK, on_call, parse_instant
 from reconciler.sandbox.opsgenie.core import (
     Answer,
     Refusal,
@@ -23,6 +22,7 @@ from reconciler.sandbox.opsgenie.core import (
     _zone,
     router,
 )
+from reconciler.sandbox.rotation_engine import WALL_CLOCK, on_call, parse_instant
 from reconciler.sandbox.state import SandboxState
 
 ROTATION_TYPES = {"hourly", "daily", "weekly"}

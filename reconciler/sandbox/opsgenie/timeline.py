@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reconciler.sandbox.http import Request
-from reconciler.sandbox.oncall import WALL_CLOCK, parse_instant, rotation_periods
 from reconciler.sandbox.opsgenie.core import (
     Answer,
     Refusal,
@@ -25,6 +24,7 @@ from reconciler.sandbox.opsgenie.core import (
     _schedule,
     router,
 )
+from reconciler.sandbox.rotation_engine import WALL_CLOCK, parse_instant, rotation_periods
 from reconciler.sandbox.state import SandboxState
 
 UNITS = {"days": 1, "weeks": 7, "months": 31}  # a month as 31 days [sandbox's simplification]

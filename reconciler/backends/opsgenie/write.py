@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import live
+from reconciler.backends.opsgenie.client import OpsGenieReader, _json, _segment, error_for
+from reconciler.backends.opsgenie.parse import write_instant
 from reconciler.clients.http import Http, ReadOnlyHttp
-from reconciler.clients.opsgenie import OpsGenieReader, _json, _segment, error_for
-from reconciler.clients.opsgenie_parse import write_instant
 
 ROTATION_TYPE = {"hourly", "daily", "weekly"}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reconciler import timezones
 from reconciler.policy.model import Policy
 from reconciler.policy.model import Rotation as RotationSpec
-from reconciler.rotation import Rotation
+from reconciler.timing import timezones
+from reconciler.timing.rotation import Rotation
 
 
 def rotation_of(spec: RotationSpec) -> Rotation:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from reconciler import live, timezones
+from reconciler import live
 from reconciler.plan.desired import DesiredRotation
 from reconciler.plan.model import Handoff, OnCallImpact
-from reconciler.rotation import Rotation, handover, same_future
+from reconciler.timing import timezones
+from reconciler.timing.rotation import Rotation, handover, same_future
 
 SHIFT_UNIT = {
     "hourly": timedelta(hours=1),

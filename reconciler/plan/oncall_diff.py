@@ -13,10 +13,10 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from reconciler import live
+from reconciler.plan.anchoring import as_rotation, impact, operation_body, target, unchanged
 from reconciler.plan.desired import DesiredSchedule, DesiredTeam
 from reconciler.plan.model import Change, FieldChange, OnCallImpact
 from reconciler.plan.observe import LiveState
-from reconciler.plan.rotations import as_rotation, impact, operation_body, target, unchanged
 from reconciler.policy.names import is_owned
 
 VENDOR = "opsgenie"

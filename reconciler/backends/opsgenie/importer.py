@@ -183,7 +183,7 @@ def _escalation(
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
-    from reconciler import timezones
+    from reconciler.timing import timezones
 
     found = timezones.zone(name) or timezones.zone("UTC")
     assert found is not None

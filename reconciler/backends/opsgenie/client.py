@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from reconciler import live
-from reconciler.clients import opsgenie_parse as parse
+from reconciler.backends.opsgenie import parse
 from reconciler.clients.errors import (
     ApiError,
     AuthError,

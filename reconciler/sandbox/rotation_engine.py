@@ -1,6 +1,6 @@
 """Who is on call in an emulated OpsGenie schedule at an instant.
 
-Written independently of reconciler.rotation on purpose: the sandbox is the reference our
+Written independently of reconciler.timing.rotation on purpose: the sandbox is the reference our
 rotation arithmetic is tested against. OpsGenie semantics: a rotation counts shifts from its
 startDate; daily and weekly shifts keep their wall-clock time in the schedule's zone; hourly shifts
 are elapsed time; a time restriction limits when the rotation's person is on call; an override

@@ -11,13 +11,14 @@ from typing import Any, Protocol
 
 import httpx
 
-from reconciler.clients import opsgenie, slack
+from reconciler.backends.opsgenie import client as opsgenie
+from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.backends.opsgenie.write import OpsGenieWriter
+from reconciler.backends.slack import client as slack
+from reconciler.backends.slack.client import SlackReader
+from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.http import ReadOnlyHttp
-from reconciler.clients.opsgenie import OpsGenieReader
-from reconciler.clients.opsgenie_write import OpsGenieWriter
 from reconciler.clients.secrets import install_log_scrubbing
-from reconciler.clients.slack import SlackReader
-from reconciler.clients.slack_write import SlackWriter
 
 
 class ReadSide(Protocol):

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler import live
+from reconciler.backends.slack.client import SlackReader, _channel, _group, read_only
 from reconciler.clients.errors import ApiError, AuthError, SlackError
 from reconciler.clients.http import Http
-from reconciler.clients.slack import SlackReader, _channel, _group, read_only
 
 INVITE_BATCH = 100
 HARMLESS_INVITE_ERRORS = frozenset({"already_in_channel", "cant_invite_self"})

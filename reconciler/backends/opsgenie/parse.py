@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from reconciler import live, timezones
+from reconciler import live
+from reconciler.timing import timezones
 
 
 def instant(text: str | None) -> datetime | None:

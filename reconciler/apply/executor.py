@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from reconciler import live
+from reconciler.backends.factory import Writers
 from reconciler.clients.errors import SlackError
-from reconciler.clients.factory import Writers
 from reconciler.errors import ReconcileError
+from reconciler.plan.anchoring import NOBODY
 from reconciler.plan.build import sort_for_apply
 from reconciler.plan.model import Change, Plan
 from reconciler.plan.observe import LiveState
-from reconciler.plan.rotations import NOBODY
 
 # What Slack answers when a removal cannot be done as asked (conversations.kick's method page).
 KICK_REFUSALS = frozenset(

@@ -1,0 +1,1 @@
+"""Carrying out a plan: typed operations dispatched to the backends that own them."""

@@ -1,0 +1,1 @@
+"""OpsGenie: the on-call backend (client, parsing, writes, importer)."""

@@ -1,0 +1,1 @@
+"""Slack: the chat backend (client, writes, its part of the diff)."""

@@ -1,0 +1,1 @@
+"""Time rules: rotations and handoffs, escalation arithmetic, zones. Pure; no I/O."""
