@@ -7,51 +7,34 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reconciler import dates
-from reconciler.backends import factory
-from reconciler.backends.opsgenie import client as opsgenie
-from reconciler.backends.slack import client as slack
-from reconciler.clients.secrets import Secret
+from reconciler.backends import registry
+from reconciler.backends.base import Connection, Readers, Writers
 from reconciler.errors import ReconcileError
 from reconciler.settings import Settings
 
 SANDBOX_URL = "http://sandbox.invalid"  # never resolved: the transport answers in-process
 
 
-def sandbox_parts(settings: Settings) -> tuple[Any, opsgenie.OpsGenieConfig, slack.SlackConfig]:
+def connection(settings: Settings, **options: Any) -> Connection:
+    """The network, or the sandbox in-process when --sandbox (RECONCILE_SANDBOX) names one."""
+    if settings.sandbox is None:
+        return Connection(options=options)
     from reconciler.sandbox.emulator import Emulator
     from reconciler.sandbox.state import SandboxState
     from reconciler.sandbox.transport import SandboxTransport
 
-    assert settings.sandbox is not None
     state = SandboxState.load(settings.sandbox)
-    og = state.data["opsgenie"]
-    sl = state.data["slack"]
-    og_config = opsgenie.OpsGenieConfig(SANDBOX_URL, Secret(og["api_key"]))
-    user = sl.get("user_token") or {}
-    sl_config = slack.SlackConfig(
-        f"{SANDBOX_URL}/api",
-        Secret(sl["bot"]["token"]),
-        Secret(user["token"]) if user.get("token") else None,
-    )
-    return SandboxTransport(Emulator(state)), og_config, sl_config
+    return Connection(SandboxTransport(Emulator(state)), state.data, SANDBOX_URL, options)
 
 
-def readers(settings: Settings, **options: Any) -> factory.Readers:
-    if settings.sandbox is not None:
-        transport, og_config, sl_config = sandbox_parts(settings)
-        return factory.readers(og_config, sl_config, transport=transport, **options)
-    return factory.readers(
-        opsgenie.OpsGenieConfig.from_env(), slack.SlackConfig.from_env(), **options
-    )
+def readers(settings: Settings, **options: Any) -> Readers:
+    via = connection(settings, **options)
+    return Readers(registry.on_call_backend().reader(via), registry.chat_backend().reader(via))
 
 
-def writers(settings: Settings, **options: Any) -> factory.Writers:
-    if settings.sandbox is not None:
-        transport, og_config, sl_config = sandbox_parts(settings)
-        return factory.writers(og_config, sl_config, transport=transport, **options)
-    return factory.writers(
-        opsgenie.OpsGenieConfig.from_env(), slack.SlackConfig.from_env(), **options
-    )
+def writers(settings: Settings, **options: Any) -> Writers:
+    via = connection(settings, **options)
+    return Writers(registry.on_call_backend().writer(via), registry.chat_backend().writer(via))
 
 
 def now(settings: Settings) -> datetime:

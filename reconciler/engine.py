@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reconciler import connect, output
-from reconciler.backends.factory import ReadSide
+from reconciler.backends import registry
+from reconciler.backends.base import ReadSide
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
 from reconciler.plan.lifecycle_read import observe_lifecycle
@@ -59,6 +60,14 @@ def plan(
     finally:
         if own:
             readers.close()
-    made = make_plan(teams, state, now, inputs_hash(policies), life)
+    made = make_plan(
+        teams,
+        state,
+        now,
+        inputs_hash(policies),
+        life,
+        chat_diff=registry.chat_backend().diff,
+        capabilities=registry.on_call_backend().capabilities,
+    )
     made.mismatches = mismatches
     return Planned(made, state, policies, now)

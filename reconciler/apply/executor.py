@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from reconciler import live
-from reconciler.backends.factory import Writers
+from reconciler.backends.base import Writers
 from reconciler.clients.errors import SlackError
 from reconciler.errors import ReconcileError
 from reconciler.plan.anchoring import NOBODY

@@ -1,16 +1,16 @@
-"""Clients from configuration: read-only for plan and drift, writers for apply and sync.
+"""OpsGenie and Slack clients from explicit configuration, for tests and benchmarks.
 
-`transport` lets the sandbox stand in for both vendors in-process (no socket); everything else
-about the clients, retries and paging included, is the same as against the real APIs.
+Commands reach the vendors through the registry (reconciler.connect); this builds the same
+clients from configs a test or a benchmark holds, with `transport` standing in for the network.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
+from reconciler.backends.base import Readers, Writers
 from reconciler.backends.opsgenie import client as opsgenie
 from reconciler.backends.opsgenie.client import OpsGenieReader
 from reconciler.backends.opsgenie.write import OpsGenieWriter
@@ -20,37 +20,7 @@ from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.http import ReadOnlyHttp
 from reconciler.clients.secrets import install_log_scrubbing
 
-
-class ReadSide(Protocol):
-    """What a plan reads through: readers, or writers (which can read too)."""
-
-    @property
-    def oncall(self) -> OpsGenieReader: ...
-
-    @property
-    def slack(self) -> SlackReader: ...
-
-    def close(self) -> None: ...
-
-
-@dataclass
-class Readers:
-    oncall: OpsGenieReader
-    slack: SlackReader
-
-    def close(self) -> None:
-        self.oncall.close()
-        self.slack.close()
-
-
-@dataclass
-class Writers:
-    oncall: OpsGenieWriter
-    slack: SlackWriter
-
-    def close(self) -> None:
-        self.oncall.close()
-        self.slack.close()
+__all__ = ["Readers", "Writers", "readers", "writers"]
 
 
 def readers(
@@ -72,14 +42,25 @@ def writers(
     **options: Any,
 ) -> Writers:
     install_log_scrubbing()
+    return Writers(
+        opsgenie_writer(og, transport, **options), slack_writer(sl, transport, **options)
+    )
+
+
+def opsgenie_writer(
+    og: opsgenie.OpsGenieConfig, transport: httpx.BaseTransport | None = None, **options: Any
+) -> OpsGenieWriter:
+    return OpsGenieWriter(opsgenie.make_http(og, transport=transport, **options))
+
+
+def slack_writer(
+    sl: slack.SlackConfig, transport: httpx.BaseTransport | None = None, **options: Any
+) -> SlackWriter:
     user_http = (
         slack.make_http(sl.base_url, sl.user_token, transport=transport, **options)
         if sl.user_token
         else None
     )
-    return Writers(
-        OpsGenieWriter(opsgenie.make_http(og, transport=transport, **options)),
-        SlackWriter(
-            slack.make_http(sl.base_url, sl.bot_token, transport=transport, **options), user_http
-        ),
+    return SlackWriter(
+        slack.make_http(sl.base_url, sl.bot_token, transport=transport, **options), user_http
     )

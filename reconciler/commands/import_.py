@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from reconciler import connect, exit_codes, output
-from reconciler.backends.opsgenie.importer import Imported, pick, render_policy
 from reconciler.errors import ReconcileError
 from reconciler.files import write_output
+from reconciler.policy.importer import Imported, pick, render_policy
 from reconciler.policy.loader import load_bytes
 from reconciler.policy.structure import validate_structure
 from reconciler.settings import Settings

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from reconciler.backends.slack.diff import diff_slack
+from reconciler.backends.base import Capabilities
 from reconciler.plan.desired import DesiredTeam, desired_team
 from reconciler.plan.lifecycle import diff_lifecycle
 from reconciler.plan.lifecycle_read import LifecycleState
@@ -45,20 +46,29 @@ def desired_teams(policies: list[LoadedPolicy]) -> list[DesiredTeam]:
     return [desired_team(p.policy, p.file) for p in policies]
 
 
+ChatDiff = Callable[[DesiredTeam, LiveState], list[Change]]
+
+
 def make_plan(
     teams: list[DesiredTeam],
     state: LiveState,
     now: datetime,
     inputs: str = "",
     life: LifecycleState | None = None,
+    *,
+    chat_diff: ChatDiff = lambda _team, _state: [],
+    capabilities: Capabilities | None = None,
 ) -> Plan:
+    """The Plan: the on-call diff (here, over the backend's protocol types), the chat backend's
+    part (`chat_diff`), the lifecycle, readiness, and what is left unmanaged."""
+    capabilities = capabilities or Capabilities()
     changes: list[Change] = []
     impacts = []
     warnings = _warnings(teams, state)
     readiness = []
     for team in sorted(teams, key=lambda t: t.name.lower()):
         team_changes, team_impacts = diff_team(team, state, now)
-        team_changes += diff_slack(team, state)
+        team_changes += chat_diff(team, state)
         owned = sum(c.action != "create" for c in team_changes)
         changes += guard(team, team_changes, owned)
         impacts += team_impacts
@@ -71,7 +81,7 @@ def make_plan(
         teams=sorted(t.name for t in teams),
         changes=changes,
         impacts=impacts,
-        unmanaged=_unmanaged(teams, state),
+        unmanaged=_unmanaged(teams, state, capabilities),
         warnings=warnings,
         readiness=readiness,
         inputs=inputs,
@@ -79,7 +89,9 @@ def make_plan(
     )
 
 
-def _unmanaged(teams: list[DesiredTeam], state: LiveState) -> list[Unmanaged]:
+def _unmanaged(
+    teams: list[DesiredTeam], state: LiveState, capabilities: Capabilities
+) -> list[Unmanaged]:
     """OpsGenie objects without the marker: shown, never touched."""
     declared = {t.name.lower() for t in teams}
     found = []
@@ -91,9 +103,9 @@ def _unmanaged(teams: list[DesiredTeam], state: LiveState) -> list[Unmanaged]:
             if is_owned(obj.description):
                 continue
             owner = obj.owner_team or ""
-            default = obj.name in (f"{owner}_schedule", f"{owner}_escalation")
+            default = obj.name in capabilities.default_objects(owner)
             why = (
-                f"OpsGenie's default for team {owner}"
+                f"{capabilities.label}'s default for team {owner}"
                 if default and owner.lower() in declared
                 else "no ownership marker"
             )
@@ -103,7 +115,11 @@ def _unmanaged(teams: list[DesiredTeam], state: LiveState) -> list[Unmanaged]:
         for rule in rules:
             if rule.is_default:
                 name = f"{rule.name} ({team_name})"
-                found.append(Unmanaged("opsgenie", "routing_rule", name, "OpsGenie's default rule"))
+                found.append(
+                    Unmanaged(
+                        "opsgenie", "routing_rule", name, f"{capabilities.label}'s default rule"
+                    )
+                )
     return sorted(found, key=lambda u: (u.vendor, u.kind, u.name.lower()))
 
 

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from reconciler import live
-from reconciler.backends.factory import ReadSide
-from reconciler.backends.opsgenie.client import OpsGenieReader
-from reconciler.backends.slack.client import SlackReader
+from reconciler.backends.base import ChatReader, OnCallReader, ReadSide
 from reconciler.plan.anchoring import as_rotation
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.observe import LiveState
@@ -146,7 +144,7 @@ def _slack_people(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:
     return people
 
 
-def _on_call(og: OpsGenieReader, team: DesiredTeam, state: LiveState) -> TeamOnCall:
+def _on_call(og: OnCallReader, team: DesiredTeam, state: LiveState) -> TeamOnCall:
     result = TeamOnCall()
     eoc = team.schedules[0]
     schedule = state.schedules.get(eoc.name.lower())
@@ -168,7 +166,7 @@ def _on_call(og: OpsGenieReader, team: DesiredTeam, state: LiveState) -> TeamOnC
     return result
 
 
-def _posted(sl: SlackReader, team: DesiredTeam, state: LiveState, result: LifecycleState) -> None:
+def _posted(sl: ChatReader, team: DesiredTeam, state: LiveState, result: LifecycleState) -> None:
     notes = team.policy.handoff_notes
     on_call = result.on_call[team.name]
     if notes is None or on_call.shift_start is None:
@@ -181,7 +179,7 @@ def _posted(sl: SlackReader, team: DesiredTeam, state: LiveState, result: Lifecy
     on_call.posted = any(is_handoff_post(m, me, team.name, on_call.shift_start) for m in messages)
 
 
-def _pageability(og: OpsGenieReader, username: str) -> Pageability:
+def _pageability(og: OnCallReader, username: str) -> Pageability:
     """The user (blocked, muted) with contacts in one read, then the notification rules."""
     found = og.user_and_contacts(username)
     if found is None:

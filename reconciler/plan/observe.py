@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reconciler import live
-from reconciler.backends.factory import ReadSide
+from reconciler.backends.base import ReadSide
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from reconciler import live
-from reconciler.backends.opsgenie.client import OpsGenieReader
+from reconciler.backends.base import OnCallReader
 from reconciler.plan.anchoring import NOBODY, as_rotation
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.observe import LiveState
@@ -126,7 +126,7 @@ Job = tuple[str, str, live.Schedule, live.ScheduleRotation, Rotation]
 
 
 def check_timelines(
-    og: OpsGenieReader, teams: list[DesiredTeam], state: LiveState
+    og: OnCallReader, teams: list[DesiredTeam], state: LiveState
 ) -> list[ModelMismatch]:
     """Read each managed schedule's timeline (one read each, in parallel) and compare."""
     jobs: list[Job] = []
