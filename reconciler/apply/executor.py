@@ -15,6 +15,7 @@ from reconciler import live
 from reconciler.backends.base import Writers
 from reconciler.clients.errors import SlackError
 from reconciler.errors import ReconcileError
+from reconciler.plan import operations as ops
 from reconciler.plan.anchoring import NOBODY
 from reconciler.plan.build import sort_for_apply
 from reconciler.plan.model import Change, Plan
@@ -84,136 +85,135 @@ class Applier:
 
     def _one(self, change: Change) -> str | None:
         """Carry out one change; a handler may return a note on how it went."""
-        op: dict[str, Any] = change.operation
-        handler = getattr(self, f"_{op['op']}")
-        note: str | None = handler(op)
-        return note
+        op = change.operation
+        if op is None:
+            raise ReconcileError(f"{change.kind} {change.name}: nothing to do (a no-op)")
+        handler: Callable[[Any], str | None] = getattr(self, f"_{op.KIND}")
+        return handler(op)
 
-    def _create_team(self, op: dict[str, Any]) -> None:
-        members = [live.TeamMember(u, r) for u, r in op["members"]]
-        self.team_ids[op["name"]] = self.og.create_team(op["name"], op["description"], members)
+    def _create_team(self, op: ops.CreateTeam) -> None:
+        members = [live.TeamMember(u, r) for u, r in op.members]
+        self.team_ids[op.name] = self.og.create_team(op.name, op.description, members)
 
-    def _update_team(self, op: dict[str, Any]) -> None:
-        members = [live.TeamMember(u, r) for u, r in op["members"]] if "members" in op else None
-        self.og.update_team(op["team_id"], description=op.get("description"), members=members)
+    def _update_team(self, op: ops.UpdateTeam) -> None:
+        members = [live.TeamMember(u, r) for u, r in op.members] if op.members is not None else None
+        self.og.update_team(op.team_id, description=op.description, members=members)
 
-    def _create_schedule(self, op: dict[str, Any]) -> None:
-        team_id = self._team(op["team"])
-        self.schedule_ids[op["name"]] = self.og.create_schedule(
-            op["name"], op["description"], op["time_zone"], team_id
+    def _create_schedule(self, op: ops.CreateSchedule) -> None:
+        team_id = self._team(op.team)
+        self.schedule_ids[op.name] = self.og.create_schedule(
+            op.name, op.description, op.time_zone, team_id
         )
 
-    def _update_schedule(self, op: dict[str, Any]) -> None:
+    def _update_schedule(self, op: ops.UpdateSchedule) -> None:
         self.og.update_schedule(
-            op["schedule_id"],
-            description=op.get("description"),
-            time_zone=op.get("time_zone"),
-            enabled=op.get("enabled"),
-            owner_team_id=self._team(op["team"]) if "team" in op else None,
+            op.schedule_id,
+            description=op.description,
+            time_zone=op.time_zone,
+            enabled=op.enabled,
+            owner_team_id=self._team(op.team) if op.team is not None else None,
         )
 
-    def _delete_schedule(self, op: dict[str, Any]) -> None:
-        self.og.delete_schedule(op["schedule_id"])
+    def _delete_schedule(self, op: ops.DeleteSchedule) -> None:
+        self.og.delete_schedule(op.schedule_id)
 
-    def _create_rotation(self, op: dict[str, Any]) -> None:
-        schedule_id = op.get("schedule_id") or self._schedule(op["schedule"])
-        self.og.create_rotation(schedule_id, _rotation("", op["rotation"]))
+    def _create_rotation(self, op: ops.CreateRotation) -> None:
+        schedule_id = op.schedule_id or self._schedule(op.schedule)
+        self.og.create_rotation(schedule_id, _rotation("", op.rotation))
 
-    def _update_rotation(self, op: dict[str, Any]) -> None:
-        self.og.update_rotation(op["schedule_id"], _rotation(op["rotation_id"], op["rotation"]))
+    def _update_rotation(self, op: ops.UpdateRotation) -> None:
+        self.og.update_rotation(op.schedule_id, _rotation(op.rotation_id, op.rotation))
 
-    def _replace_rotation(self, op: dict[str, Any]) -> None:
+    def _replace_rotation(self, op: ops.ReplaceRotation) -> None:
         """Create the new rotation first, then delete the old: if the create fails (a 422, a 5xx
         or a timeout, none retried for a write) the schedule still pages someone."""
-        self.og.create_rotation(op["schedule_id"], _rotation("", op["rotation"]))
-        self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
+        self.og.create_rotation(op.schedule_id, _rotation("", op.rotation))
+        self.og.delete_rotation(op.schedule_id, op.rotation_id)
 
-    def _delete_rotation(self, op: dict[str, Any]) -> None:
-        self.og.delete_rotation(op["schedule_id"], op["rotation_id"])
+    def _delete_rotation(self, op: ops.DeleteRotation) -> None:
+        self.og.delete_rotation(op.schedule_id, op.rotation_id)
 
-    def _create_escalation(self, op: dict[str, Any]) -> None:
+    def _create_escalation(self, op: ops.CreateEscalation) -> None:
         self.og.create_escalation(
-            op["name"], op["description"], self._team(op["team"]), [_rule(r) for r in op["rules"]]
+            op.name, op.description, self._team(op.team), [_rule(r) for r in op.rules]
         )
 
-    def _update_escalation(self, op: dict[str, Any]) -> None:
-        rules = [_rule(r) for r in op["rules"]] if "rules" in op else None
+    def _update_escalation(self, op: ops.UpdateEscalation) -> None:
+        rules = [_rule(r) for r in op.rules] if op.rules is not None else None
         self.og.update_escalation(
-            op["escalation_id"],
-            description=op.get("description"),
+            op.escalation_id,
+            description=op.description,
             rules=rules,
-            owner_team_id=self._team(op["team"]) if "team" in op else None,
+            owner_team_id=self._team(op.team) if op.team is not None else None,
         )
 
-    def _delete_escalation(self, op: dict[str, Any]) -> None:
-        self.og.delete_escalation(op["escalation_id"])
+    def _delete_escalation(self, op: ops.DeleteEscalation) -> None:
+        self.og.delete_escalation(op.escalation_id)
 
-    def _create_routing_rule(self, op: dict[str, Any]) -> None:
-        self.og.create_routing_rule(self._team(op["team"]), _routing("", op["rule"]))
+    def _create_routing_rule(self, op: ops.CreateRoutingRule) -> None:
+        self.og.create_routing_rule(self._team(op.team), _routing("", op.rule))
 
-    def _update_routing_rule(self, op: dict[str, Any]) -> None:
-        team_id = self._team(op["team"])
-        if "rule" in op:
-            self.og.update_routing_rule(team_id, _routing(op["rule_id"], op["rule"]))
-        if "order" in op:
-            self.og.order_routing_rule(team_id, op["rule_id"], op["order"])
+    def _update_routing_rule(self, op: ops.UpdateRoutingRule) -> None:
+        team_id = self._team(op.team)
+        if op.rule is not None:
+            self.og.update_routing_rule(team_id, _routing(op.rule_id, op.rule))
+        if op.order is not None:
+            self.og.order_routing_rule(team_id, op.rule_id, op.order)
 
-    def _delete_routing_rule(self, op: dict[str, Any]) -> None:
-        self.og.delete_routing_rule(self._team(op["team"]), op["rule_id"])
+    def _delete_routing_rule(self, op: ops.DeleteRoutingRule) -> None:
+        self.og.delete_routing_rule(self._team(op.team), op.rule_id)
 
-    def _replace_routing_rule(self, op: dict[str, Any]) -> None:
+    def _replace_routing_rule(self, op: ops.ReplaceRoutingRule) -> None:
         """The new rule first (at the top), then the old one: alerts are always routed."""
-        team_id = self._team(op["team"])
-        self.og.create_routing_rule(team_id, _routing("", op["rule"]))
-        self.og.delete_routing_rule(team_id, op["rule_id"])
+        team_id = self._team(op.team)
+        self.og.create_routing_rule(team_id, _routing("", op.rule))
+        self.og.delete_routing_rule(team_id, op.rule_id)
 
-    def _slack_channel(self, op: dict[str, Any]) -> None:
-        channel_id: str = op.get("channel_id") or ""
-        if op.get("create"):
-            channel_id = self.sl.create_channel(op["name"]).id  # the creator is a member
-        elif op.get("join"):
+    def _slack_channel(self, op: ops.SlackChannel) -> None:
+        channel_id: str = op.channel_id or ""
+        if op.create:
+            channel_id = self.sl.create_channel(op.name).id  # the creator is a member
+        elif op.join:
             self.sl.join(channel_id)
-        if op.get("purpose") is not None:
-            self.sl.set_purpose(channel_id, op["purpose"])
+        if op.purpose is not None:
+            self.sl.set_purpose(channel_id, op.purpose)
 
-    def _slack_group(self, op: dict[str, Any]) -> None:
-        if op.get("create"):
-            group = self.sl.create_group(op["name"], op["handle"], op.get("description") or "")
-            self.group_ids[op["handle"]] = group.id
+    def _slack_group(self, op: ops.SlackGroup) -> None:
+        if op.create:
+            group = self.sl.create_group(op.name or op.handle, op.handle, op.description or "")
+            self.group_ids[op.handle] = group.id
             return
-        if "name" in op or "description" in op:
-            self.sl.update_group(
-                op["group_id"], name=op.get("name"), description=op.get("description")
-            )
+        if op.group_id and (op.name is not None or op.description is not None):
+            self.sl.update_group(op.group_id, name=op.name, description=op.description)
 
-    def _slack_group_members(self, op: dict[str, Any]) -> None:
-        group_id = op.get("group_id") or self.group_ids.get(op["handle"])
+    def _slack_group_members(self, op: ops.SlackGroupMembers) -> None:
+        group_id = op.group_id or self.group_ids.get(op.handle)
         if group_id is None:
-            raise ReconcileError(f"user group @{op['handle']} does not exist in Slack")
-        if op.get("disable"):
+            raise ReconcileError(f"user group @{op.handle} does not exist in Slack")
+        if op.disable:
             self.sl.disable_group(group_id)
             return
-        if op.get("enable"):
+        if op.enable:
             self.sl.enable_group(group_id)
-        self.sl.set_group_members(group_id, op["users"])
+        self.sl.set_group_members(group_id, op.users)
 
-    def _channel_duty(self, op: dict[str, Any]) -> str | None:
-        if op.get("join"):
-            self.sl.join(op["channel_id"])
-        if op["invite"]:
-            result = self.sl.invite(op["channel_id"], op["invite"])
+    def _channel_duty(self, op: ops.ChannelDuty) -> str | None:
+        if op.join:
+            self.sl.join(op.channel_id)
+        if op.invite:
+            result = self.sl.invite(op.channel_id, op.invite)
             if result.failed:
                 failed = ", ".join(f"{u} ({e})" for u, e in sorted(result.failed.items()))
-                raise ReconcileError(f"#{op['channel']}: Slack refused to invite {failed}")
+                raise ReconcileError(f"#{op.channel}: Slack refused to invite {failed}")
         refused = []
-        for user in op["kick"]:
+        for user in op.kick:
             try:
-                self.sl.kick(op["channel_id"], user)
+                self.sl.kick(op.channel_id, user)
             except SlackError as exc:
                 if exc.code not in KICK_REFUSALS:
                     raise
-                who = (op.get("labels") or {}).get(user, user)
-                refused.append(f"{who} was not removed from #{op['channel']}: {self._why(exc)}")
+                who = (op.labels or {}).get(user, user)
+                refused.append(f"{who} was not removed from #{op.channel}: {self._why(exc)}")
         # Not a failure of the run: the other duties and the post still happen, and the post
         # records the handoff, so the refused removal is not tried again at every sync.
         self.not_done += refused
@@ -233,7 +233,7 @@ class Applier:
             )
         return f"Slack refused ({exc.code}): {exc.message}"
 
-    def _handoff_post(self, op: dict[str, Any]) -> str | None:
+    def _handoff_post(self, op: ops.HandoffPost) -> str | None:
         """Post once per handoff, even when two runs (a schedule and a person) race.
 
         Read again just before posting: another run may have posted since the plan was made.
@@ -241,16 +241,16 @@ class Applier:
         whose post is not the earliest deletes its own. Every run sees its own post, and Slack
         orders posts by ts, so exactly one survives whoever reads first.
         """
-        channel_id = op["channel_id"]
-        if op.get("join"):
+        channel_id = op.channel_id
+        if op.join:
             self.sl.join(channel_id)
         if self._handoff_posts(op):
             return "another run posted it meanwhile"
-        text = op["text"]
+        text = op.text
         if self.not_done:
             text += "\n:warning: Not done: " + "; ".join(self.not_done)
         ts = self.sl.post_message(
-            channel_id, text, event_type=op["event_type"], event_payload=op["payload"]
+            channel_id, text, event_type=op.event_type, event_payload=op.payload
         )
         earliest = min(self._handoff_posts(op), key=lambda m: float(m.ts), default=None)
         if earliest is not None and earliest.ts != ts:
@@ -258,13 +258,13 @@ class Applier:
             return "another run posted it first; this run's copy was removed"
         return None
 
-    def _handoff_posts(self, op: dict[str, Any]) -> list[live.Message]:
+    def _handoff_posts(self, op: ops.HandoffPost) -> list[live.Message]:
         me = self.sl.me()
         return [
             m
-            for m in self.sl.history(op["channel_id"], op["since"])
+            for m in self.sl.history(op.channel_id, op.since)
             if me.user_id in (m.user,) or (me.bot_id and m.bot_id == me.bot_id)
-            if m.event_type == op["event_type"] and m.event_payload == op["payload"]
+            if m.event_type == op.event_type and m.event_payload == op.payload
         ]
 
     def _team(self, name: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from reconciler import live
+from reconciler.plan import operations as ops
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.lifecycle_read import (
     HANDOFF_EVENT,
@@ -91,12 +92,7 @@ def _group_members(
                     "update",
                     "nobody is on call: the policy disables the group",
                     (FieldChange("enabled", True, False),),
-                    operation={
-                        "op": "slack_group_members",
-                        "handle": handle,
-                        "group_id": have.id,
-                        "disable": True,
-                    },
+                    operation=ops.SlackGroupMembers(handle=handle, group_id=have.id, disable=True),
                 )
             ]
         wanted_people = list(group_spec.fallback_members)
@@ -120,13 +116,12 @@ def _group_members(
             "the group follows who is on call in OpsGenie",
             (FieldChange("members", before, sorted(names[i] for i in wanted)),)
             + ((FieldChange("enabled", False, True),) if enable else ()),
-            operation={
-                "op": "slack_group_members",
-                "handle": handle,
-                "group_id": have.id if have else None,
-                "users": sorted(wanted),
-                "enable": enable,
-            },
+            operation=ops.SlackGroupMembers(
+                handle=handle,
+                group_id=have.id if have else None,
+                users=sorted(wanted),
+                enable=enable,
+            ),
         )
     ]
 
@@ -192,15 +187,14 @@ def _duty(
                 if kick and not invite
                 else "the engineers on call change over",
                 tuple(fields),
-                operation={
-                    "op": "channel_duty",
-                    "channel": channel.name,
-                    "channel_id": live_channel.id,
-                    "join": not live_channel.bot_is_member,  # the bot must be in to invite
-                    "invite": invite,
-                    "kick": kick,
-                    "labels": {i: label[i] for i in invite + kick},
-                },
+                operation=ops.ChannelDuty(
+                    channel=channel.name,
+                    channel_id=live_channel.id,
+                    join=not live_channel.bot_is_member,
+                    invite=invite,
+                    kick=kick,
+                    labels={i: label[i] for i in invite + kick},
+                ),
             )
         )
     if not once:
@@ -268,14 +262,13 @@ def _post(
         "create",
         "a handoff happened and its post is not there yet",
         (FieldChange("text", None, text),),
-        operation={
-            "op": "handoff_post",
-            "channel": channel,
-            "channel_id": live_channel.id,
-            "join": not live_channel.bot_is_member,
-            "text": text,
-            "event_type": HANDOFF_EVENT,
-            "payload": handoff_payload(team.name, on_call.shift_start),
-            "since": on_call.shift_start.timestamp() - 1,
-        },
+        operation=ops.HandoffPost(
+            channel=channel,
+            channel_id=live_channel.id,
+            join=not live_channel.bot_is_member,
+            text=text,
+            event_type=HANDOFF_EVENT,
+            payload=handoff_payload(team.name, on_call.shift_start),
+            since=on_call.shift_start.timestamp() - 1,
+        ),
     )

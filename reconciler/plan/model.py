@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from reconciler.plan.operations import Operation
+
 FORMAT_VERSION = 1
 Action = Literal["create", "update", "replace", "delete", "no-op"]
 SYMBOL = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
@@ -35,7 +37,7 @@ class Change:
     fields: tuple[FieldChange, ...] = ()
     notes: tuple[str, ...] = ()
     blocked: str | None = None
-    operation: dict[str, Any] = field(default_factory=dict)
+    operation: Operation | None = None
 
     @property
     def key(self) -> str:
@@ -164,6 +166,7 @@ def _change_dict(change: Change) -> dict[str, Any]:
     data = asdict(change)
     data["fields"] = [asdict(f) for f in change.fields]
     data["notes"] = list(change.notes)
+    data["operation"] = change.operation.to_json() if change.operation else {}
     return data
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from reconciler import live
+from reconciler.plan import operations as ops
 from reconciler.plan.anchoring import as_rotation, impact, operation_body, target, unchanged
 from reconciler.plan.desired import DesiredSchedule, DesiredTeam
 from reconciler.plan.model import Change, FieldChange, OnCallImpact
@@ -92,12 +93,9 @@ def diff_team(
                     f"OpsGenie also creates {team.name}_schedule, {team.name}_escalation and a "
                     "default routing rule with every new team; reconcile leaves them alone",
                 ),
-                operation={
-                    "op": "create_team",
-                    "name": team.name,
-                    "description": team.description,
-                    "members": members,
-                },
+                operation=ops.CreateTeam(
+                    name=team.name, description=team.description, members=members
+                ),
             )
         )
     elif not is_owned(live_team.description):
@@ -107,11 +105,15 @@ def diff_team(
         after = {"description": team.description, "members": _members(team.members)}
         fields = _drop(field_changes(before, after), _unmanaged(team, "team", team.name))
         if fields:
-            op: dict[str, Any] = {"op": "update_team", "team": team.name, "team_id": live_team.id}
-            for f in fields:
-                op[f.field] = members if f.field == "members" else team.description
+            changed = {f.field for f in fields}
+            op = ops.UpdateTeam(
+                team=team.name,
+                team_id=live_team.id,
+                description=team.description if "description" in changed else None,
+                members=members if "members" in changed else None,
+            )
             blocked = None
-            if "members" in op and not any(role == "admin" for _, role in members):
+            if op.members is not None and not any(role == "admin" for _, role in members):
                 blocked = "the team would be left without an admin"
             changes.append(
                 Change(
@@ -154,13 +156,12 @@ def _diff_schedule(
                 "create",
                 "declared, not in OpsGenie",
                 fields=(FieldChange("time_zone", None, want.time_zone),),
-                operation={
-                    "op": "create_schedule",
-                    "name": want.name,
-                    "team": team.name,
-                    "description": want.description,
-                    "time_zone": want.time_zone,
-                },
+                operation=ops.CreateSchedule(
+                    name=want.name,
+                    team=team.name,
+                    description=want.description,
+                    time_zone=want.time_zone,
+                ),
             ),
             Change(
                 VENDOR,
@@ -174,11 +175,9 @@ def _diff_schedule(
                     FieldChange("shift", None, f"{rotation.length} {rotation.type}"),
                     FieldChange("start", None, sent.anchor.isoformat()),
                 ),
-                operation={
-                    "op": "create_rotation",
-                    "schedule": want.name,
-                    "rotation": operation_body(rotation, sent),
-                },
+                operation=ops.CreateRotation(
+                    schedule=want.name, rotation=operation_body(rotation, sent)
+                ),
             ),
         ], [impact(team.name, rotation, None, sent, now)]
     if not is_owned(have.description):
@@ -198,14 +197,15 @@ def _diff_schedule(
     }
     fields = _drop(field_changes(before, after), _unmanaged(team, "schedule", want.name))
     if fields:
-        op = {
-            "op": "update_schedule",
-            "name": want.name,
-            "schedule_id": have.id,
-            **{f.field: f.after for f in fields if f.field != "owner_team"},
-        }
-        if any(f.field == "owner_team" for f in fields):
-            op["team"] = team.name
+        changed = {f.field: f.after for f in fields}
+        op = ops.UpdateSchedule(
+            name=want.name,
+            schedule_id=have.id,
+            description=changed.get("description"),
+            time_zone=changed.get("time_zone"),
+            enabled=changed.get("enabled"),
+            team=team.name if "owner_team" in changed else None,
+        )
         changes.append(
             Change(
                 VENDOR,
@@ -234,12 +234,9 @@ def _diff_schedule(
             team.name,
             "delete",
             "a second rotation of this name, left by an interrupted replace",
-            operation={
-                "op": "delete_rotation",
-                "schedule": want.name,
-                "schedule_id": have.id,
-                "rotation_id": extra.id,
-            },
+            operation=ops.DeleteRotation(
+                schedule=want.name, schedule_id=have.id, rotation_id=extra.id
+            ),
         )
         for extra in ours[1:]
     ]
@@ -250,12 +247,9 @@ def _diff_schedule(
                     team,
                     "rotation",
                     f"{want.name}/{other.name or other.id}",
-                    {
-                        "op": "delete_rotation",
-                        "schedule": want.name,
-                        "schedule_id": have.id,
-                        "rotation_id": other.id,
-                    },
+                    ops.DeleteRotation(
+                        schedule=want.name, schedule_id=have.id, rotation_id=other.id
+                    ),
                 )
             )
     return changes, impacts
@@ -283,12 +277,9 @@ def _diff_rotation(
                 "create",
                 "declared, not in OpsGenie",
                 fields=(FieldChange("participants", None, list(sent.participants)),),
-                operation={
-                    "op": "create_rotation",
-                    "schedule": want.name,
-                    "schedule_id": have.id,
-                    "rotation": body,
-                },
+                operation=ops.CreateRotation(
+                    schedule=want.name, schedule_id=have.id, rotation=body
+                ),
             )
         ], [impact(team.name, desired, None, sent, now)]
     if "participants" in _unmanaged(team, "rotation", name) or unchanged(
@@ -332,13 +323,9 @@ def _diff_rotation(
             else "participants, order or timing differ from the policy",
             tuple(fields),
             notes=(note,),
-            operation={
-                "op": "replace_rotation" if replace else "update_rotation",
-                "schedule": want.name,
-                "schedule_id": have.id,
-                "rotation_id": rotation.id,
-                "rotation": body,
-            },
+            operation=(ops.ReplaceRotation if replace else ops.UpdateRotation)(
+                schedule=want.name, schedule_id=have.id, rotation_id=rotation.id, rotation=body
+            ),
         )
     ], [the_impact]
 
@@ -357,13 +344,9 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
                 "create",
                 "declared, not in OpsGenie",
                 fields=(FieldChange("rules", None, _rules(team.escalation_rules)),),
-                operation={
-                    "op": "create_escalation",
-                    "name": name,
-                    "team": team.name,
-                    "description": team.escalation_description,
-                    "rules": rules,
-                },
+                operation=ops.CreateEscalation(
+                    name=name, team=team.name, description=team.escalation_description, rules=rules
+                ),
             )
         ]
     if not is_owned(have.description):
@@ -381,14 +364,14 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
     fields = _drop(field_changes(before, after), _unmanaged(team, "escalation", name))
     if not fields:
         return [Change(VENDOR, "escalation", name, team.name, "no-op", "as declared")]
-    op: dict[str, Any] = {"op": "update_escalation", "name": name, "escalation_id": have.id}
-    for f in fields:
-        if f.field == "rules":
-            op["rules"] = rules
-        elif f.field == "description":
-            op["description"] = team.escalation_description
-        elif f.field == "owner_team":
-            op["team"] = team.name
+    changed = {f.field for f in fields}
+    op = ops.UpdateEscalation(
+        name=name,
+        escalation_id=have.id,
+        description=team.escalation_description if "description" in changed else None,
+        rules=rules if "rules" in changed else None,
+        team=team.name if "owner_team" in changed else None,
+    )
     notes = (
         "delays count from when the alert is created: "
         + ", ".join(f"{r.recipient.name} at {r.delay_minutes}m" for r in team.escalation_rules),
@@ -433,7 +416,7 @@ def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
             team.name,
             "delete",
             "a second rule of this name, left by an interrupted replace",
-            operation={"op": "delete_routing_rule", "team": team.name, "rule_id": extra.id},
+            operation=ops.DeleteRoutingRule(team=team.name, rule_id=extra.id),
         )
         for extra in ours[1:]
     ]
@@ -459,7 +442,7 @@ def _diff_one_routing(
                 "declared, not in OpsGenie",
                 fields=(FieldChange("notify", None, f"escalation {want.notify_name}"),),
                 notes=("placed first, before OpsGenie's default rule",),
-                operation={"op": "create_routing_rule", "team": team.name, "rule": op_rule},
+                operation=ops.CreateRoutingRule(team=team.name, rule=op_rule),
             )
         ]
     before = {
@@ -494,19 +477,15 @@ def _diff_one_routing(
                 "alerts fall through to the next rule; OpsGenie cannot clear it in place",
                 fields,
                 notes=("the new rule is created first, then the old one deleted",),
-                operation={
-                    "op": "replace_routing_rule",
-                    "team": team.name,
-                    "rule_id": have.id,
-                    "rule": op_rule,
-                },
+                operation=ops.ReplaceRoutingRule(team=team.name, rule_id=have.id, rule=op_rule),
             )
         ]
-    op: dict[str, Any] = {"op": "update_routing_rule", "team": team.name, "rule_id": have.id}
-    if names - {"order"}:
-        op["rule"] = op_rule
-    if "order" in names:
-        op["order"] = 0
+    op = ops.UpdateRoutingRule(
+        team=team.name,
+        rule_id=have.id,
+        rule=op_rule if names - {"order"} else None,
+        order=0 if "order" in names else None,
+    )
     reason = (
         f"another rule was moved above it (it is at position {have.order}); earlier rules "
         "match first"
@@ -527,7 +506,7 @@ def _diff_one_routing(
     ]
 
 
-def _stray(team: DesiredTeam, kind: str, name: str, delete: dict[str, Any]) -> Change:
+def _stray(team: DesiredTeam, kind: str, name: str, delete: ops.Operation) -> Change:
     """An owned object the policy no longer declares."""
     if team.policy.management.delete_undeclared:
         return Change(
@@ -563,7 +542,7 @@ def _undeclared(team: DesiredTeam, state: LiveState) -> list[Change]:
                     team,
                     "schedule",
                     schedule.name,
-                    {"op": "delete_schedule", "name": schedule.name, "schedule_id": schedule.id},
+                    ops.DeleteSchedule(name=schedule.name, schedule_id=schedule.id),
                 )
             )
     for key, esc in sorted(state.escalations.items()):
@@ -577,7 +556,7 @@ def _undeclared(team: DesiredTeam, state: LiveState) -> list[Change]:
                     team,
                     "escalation",
                     esc.name,
-                    {"op": "delete_escalation", "name": esc.name, "escalation_id": esc.id},
+                    ops.DeleteEscalation(name=esc.name, escalation_id=esc.id),
                 )
             )
     return changes

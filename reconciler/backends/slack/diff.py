@@ -4,6 +4,7 @@ names them; reconcile never archives a channel or disables a group it was not to
 
 from __future__ import annotations
 
+from reconciler.plan import operations as ops
 from reconciler.plan.desired import DesiredChannel, DesiredTeam
 from reconciler.plan.model import Change, FieldChange
 from reconciler.plan.observe import LiveState
@@ -39,13 +40,7 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
                 "if a private channel has this name, the bot cannot see it: invite the bot "
                 "to it instead",
             ),
-            operation={
-                "op": "slack_channel",
-                "name": want.name,
-                "create": True,
-                "join": False,
-                "purpose": purpose,
-            },
+            operation=ops.SlackChannel(name=want.name, create=True, join=False, purpose=purpose),
         )
     if have.is_archived:
         return Change(
@@ -58,7 +53,7 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
             (FieldChange("archived", True, False),),
             blocked="the channel is archived; a person with rights must unarchive it (Slack "
             "does not let bot tokens unarchive)",
-            operation={"op": "slack_channel", "name": want.name, "channel_id": have.id},
+            operation=ops.SlackChannel(name=want.name, channel_id=have.id),
         )
     fields = []
     needs_bot = want.on_call != "none" or purpose is not None
@@ -85,14 +80,13 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
         tuple(fields),
         notes=notes,
         blocked=blocked,
-        operation={
-            "op": "slack_channel",
-            "name": want.name,
-            "channel_id": have.id,
-            "create": False,
-            "join": join,
-            "purpose": purpose if purpose is not None and have.purpose != purpose else None,
-        },
+        operation=ops.SlackChannel(
+            name=want.name,
+            channel_id=have.id,
+            create=False,
+            join=join,
+            purpose=purpose if purpose is not None and have.purpose != purpose else None,
+        ),
     )
 
 
@@ -120,13 +114,9 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
             )
             if clash
             else None,
-            operation={
-                "op": "slack_group",
-                "handle": want.handle,
-                "create": True,
-                "name": want.name,
-                "description": description or "",
-            },
+            operation=ops.SlackGroup(
+                handle=want.handle, create=True, name=want.name, description=description or ""
+            ),
         )
     if have.auto_type:
         return Change(
@@ -145,15 +135,13 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
         fields.append(FieldChange("description", have.description, description))
     if not fields:
         return Change(VENDOR, "slack_user_group", name, team.name, "no-op", "as declared")
-    op = {
-        "op": "slack_group",
-        "handle": want.handle,
-        "group_id": have.id,
-        "create": False,
-    }
-    for f in fields:
-        if f.field in ("name", "description"):
-            op[f.field] = f.after
+    changed = {f.field: f.after for f in fields}
+    op = ops.SlackGroup(
+        handle=want.handle,
+        group_id=have.id,
+        name=changed.get("name"),
+        description=changed.get("description"),
+    )
     return Change(
         VENDOR,
         "slack_user_group",
