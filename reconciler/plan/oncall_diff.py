@@ -10,30 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from reconciler import live
 from reconciler.plan import operations as ops
 from reconciler.plan.anchoring import as_rotation, impact, operation_body, target, unchanged
 from reconciler.plan.desired import DesiredSchedule, DesiredTeam
 from reconciler.plan.model import Change, FieldChange, OnCallImpact
+from reconciler.plan.objects import Target, diff_object
 from reconciler.plan.observe import LiveState
 from reconciler.policy.names import is_owned
 
 VENDOR = "opsgenie"
-
-
-def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:
-    """The top-level fields that differ, per deepdiff on the normalised forms."""
-    diff = DeepDiff(before, after, ignore_order=True)
-    fields = sorted(str(key) for key in diff.affected_root_keys)
-    return tuple(FieldChange(f, _plain(before.get(f)), _plain(after.get(f))) for f in fields)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return value
 
 
 def _members(members: frozenset[live.TeamMember]) -> set[str]:
@@ -52,23 +38,6 @@ def _unmanaged(team: DesiredTeam, kind: str, name: str) -> frozenset[str]:
     return team.unmanaged_fields.get(f"{kind}:{name}", frozenset())
 
 
-def _drop(fields: tuple[FieldChange, ...], skip: frozenset[str]) -> tuple[FieldChange, ...]:
-    return tuple(f for f in fields if f.field not in skip)
-
-
-def _clash(team: DesiredTeam, kind: str, name: str) -> Change:
-    return Change(
-        VENDOR,
-        kind,
-        name,
-        team.name,
-        "create",
-        f"{kind} {name!r} is wanted",
-        blocked=f"a {kind} named {name!r} exists but does not carry reconcile's ownership "
-        "marker; add '[managed by reconcile]' to its description to adopt it, or rename it",
-    )
-
-
 def diff_team(
     team: DesiredTeam, state: LiveState, now: datetime
 ) -> tuple[list[Change], list[OnCallImpact]]:
@@ -76,60 +45,66 @@ def diff_team(
     impacts: list[OnCallImpact] = []
     live_team = state.teams.get(team.name.lower())
     members = [[m.username, m.role] for m in sorted(team.members, key=lambda m: m.username)]
-    if live_team is None:
-        changes.append(
-            Change(
-                VENDOR,
-                "team",
-                team.name,
-                team.name,
-                "create",
-                "declared, not in OpsGenie",
-                fields=(
-                    FieldChange("description", None, team.description),
-                    FieldChange("members", None, sorted(_members(team.members))),
-                ),
-                notes=(
-                    f"OpsGenie also creates {team.name}_schedule, {team.name}_escalation and a "
-                    "default routing rule with every new team; reconcile leaves them alone",
-                ),
-                operation=ops.CreateTeam(
-                    name=team.name, description=team.description, members=members
-                ),
-            )
+    target = Target(VENDOR, "team", team.name, team.name)
+
+    def create() -> Change:
+        return Change(
+            VENDOR,
+            "team",
+            team.name,
+            team.name,
+            "create",
+            "declared, not in OpsGenie",
+            fields=(
+                FieldChange("description", None, team.description),
+                FieldChange("members", None, sorted(_members(team.members))),
+            ),
+            notes=(
+                f"OpsGenie also creates {team.name}_schedule, {team.name}_escalation and a "
+                "default routing rule with every new team; reconcile leaves them alone",
+            ),
+            operation=ops.CreateTeam(name=team.name, description=team.description, members=members),
         )
-    elif not is_owned(live_team.description):
-        return [_clash(team, "team", team.name)], []
-    else:
-        before = {"description": live_team.description, "members": _members(live_team.members)}
-        after = {"description": team.description, "members": _members(team.members)}
-        fields = _drop(field_changes(before, after), _unmanaged(team, "team", team.name))
-        if fields:
-            changed = {f.field for f in fields}
-            op = ops.UpdateTeam(
-                team=team.name,
-                team_id=live_team.id,
-                description=team.description if "description" in changed else None,
-                members=members if "members" in changed else None,
-            )
-            blocked = None
-            if op.members is not None and not any(role == "admin" for _, role in members):
-                blocked = "the team would be left without an admin"
-            changes.append(
-                Change(
-                    VENDOR,
-                    "team",
-                    team.name,
-                    team.name,
-                    "update",
-                    "differs from the policy",
-                    fields,
-                    blocked=blocked,
-                    operation=op,
-                )
-            )
-        else:
-            changes.append(Change(VENDOR, "team", team.name, team.name, "no-op", "as declared"))
+
+    def update(fields: tuple[FieldChange, ...]) -> Change:
+        assert live_team is not None
+        changed = {f.field for f in fields}
+        op = ops.UpdateTeam(
+            team=team.name,
+            team_id=live_team.id,
+            description=team.description if "description" in changed else None,
+            members=members if "members" in changed else None,
+        )
+        admin = any(role == "admin" for _, role in members)
+        blocked = "the team would be left without an admin" if op.members and not admin else None
+        return Change(
+            VENDOR,
+            "team",
+            team.name,
+            team.name,
+            "update",
+            "differs from the policy",
+            fields,
+            blocked=blocked,
+            operation=op,
+        )
+
+    change = diff_object(
+        target,
+        exists=live_team is not None,
+        owned=live_team is not None and is_owned(live_team.description),
+        before=lambda: {
+            "description": live_team.description if live_team else "",
+            "members": _members(live_team.members) if live_team else set(),
+        },
+        after={"description": team.description, "members": _members(team.members)},
+        skip=_unmanaged(team, "team", team.name),
+        create=create,
+        update=update,
+    )
+    if change.blocked and change.action == "create" and live_team is not None:
+        return [change], []  # a team we do not own: nothing below it is ours either
+    changes.append(change)
     for schedule in team.schedules:
         schedule_changes, schedule_impacts = _diff_schedule(team, schedule, state, now)
         changes += schedule_changes
@@ -180,46 +155,51 @@ def _diff_schedule(
                 ),
             ),
         ], [impact(team.name, rotation, None, sent, now)]
-    if not is_owned(have.description):
-        return [_clash(team, "schedule", want.name)], []
-    changes = []
-    before = {
-        "description": have.description,
-        "time_zone": have.time_zone,
-        "enabled": have.enabled,
-        "owner_team": have.owner_team,
-    }
-    after = {
-        "description": want.description,
-        "time_zone": want.time_zone,
-        "enabled": True,
-        "owner_team": team.name,
-    }
-    fields = _drop(field_changes(before, after), _unmanaged(team, "schedule", want.name))
-    if fields:
+
+    def update(fields: tuple[FieldChange, ...]) -> Change:
+        assert have is not None
         changed = {f.field: f.after for f in fields}
-        op = ops.UpdateSchedule(
-            name=want.name,
-            schedule_id=have.id,
-            description=changed.get("description"),
-            time_zone=changed.get("time_zone"),
-            enabled=changed.get("enabled"),
-            team=team.name if "owner_team" in changed else None,
+        return Change(
+            VENDOR,
+            "schedule",
+            want.name,
+            team.name,
+            "update",
+            "differs from the policy",
+            fields,
+            operation=ops.UpdateSchedule(
+                name=want.name,
+                schedule_id=have.id,
+                description=changed.get("description"),
+                time_zone=changed.get("time_zone"),
+                enabled=changed.get("enabled"),
+                team=team.name if "owner_team" in changed else None,
+            ),
         )
-        changes.append(
-            Change(
-                VENDOR,
-                "schedule",
-                want.name,
-                team.name,
-                "update",
-                "differs from the policy",
-                fields,
-                operation=op,
-            )
-        )
-    else:
-        changes.append(Change(VENDOR, "schedule", want.name, team.name, "no-op", "as declared"))
+
+    schedule_change = diff_object(
+        Target(VENDOR, "schedule", want.name, team.name),
+        exists=True,  # a missing schedule was handled above, with its rotation
+        owned=is_owned(have.description),
+        before=lambda: {
+            "description": have.description,
+            "time_zone": have.time_zone,
+            "enabled": have.enabled,
+            "owner_team": have.owner_team,
+        },
+        after={
+            "description": want.description,
+            "time_zone": want.time_zone,
+            "enabled": True,
+            "owner_team": team.name,
+        },
+        skip=_unmanaged(team, "schedule", want.name),
+        create=lambda: Target(VENDOR, "schedule", want.name, team.name).clash(),
+        update=update,
+    )
+    if schedule_change.blocked:
+        return [schedule_change], []  # a schedule we do not own: its rotations are not ours
+    changes = [schedule_change]
     ours = [r for r in have.rotations if r.name == rotation.name]
     # A second rotation of ours is what an interrupted replace leaves (the new one is made
     # first): keep the one without the restriction or end date that caused the replace.
@@ -334,50 +314,25 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
     name = team.escalation_name
     have = state.escalations.get(name.lower())
     rules = [_rule_op(r) for r in team.escalation_rules]
-    if have is None:
-        return [
-            Change(
-                VENDOR,
-                "escalation",
-                name,
-                team.name,
-                "create",
-                "declared, not in OpsGenie",
-                fields=(FieldChange("rules", None, _rules(team.escalation_rules)),),
-                operation=ops.CreateEscalation(
-                    name=name, team=team.name, description=team.escalation_description, rules=rules
-                ),
-            )
-        ]
-    if not is_owned(have.description):
-        return [_clash(team, "escalation", name)]
-    before = {
-        "description": have.description,
-        "rules": _rules(have.rules),
-        "owner_team": have.owner_team,
-    }
-    after = {
-        "description": team.escalation_description,
-        "rules": _rules(team.escalation_rules),
-        "owner_team": team.name,
-    }
-    fields = _drop(field_changes(before, after), _unmanaged(team, "escalation", name))
-    if not fields:
-        return [Change(VENDOR, "escalation", name, team.name, "no-op", "as declared")]
-    changed = {f.field for f in fields}
-    op = ops.UpdateEscalation(
-        name=name,
-        escalation_id=have.id,
-        description=team.escalation_description if "description" in changed else None,
-        rules=rules if "rules" in changed else None,
-        team=team.name if "owner_team" in changed else None,
-    )
-    notes = (
-        "delays count from when the alert is created: "
-        + ", ".join(f"{r.recipient.name} at {r.delay_minutes}m" for r in team.escalation_rules),
-    )
-    return [
-        Change(
+
+    def create() -> Change:
+        return Change(
+            VENDOR,
+            "escalation",
+            name,
+            team.name,
+            "create",
+            "declared, not in OpsGenie",
+            fields=(FieldChange("rules", None, _rules(team.escalation_rules)),),
+            operation=ops.CreateEscalation(
+                name=name, team=team.name, description=team.escalation_description, rules=rules
+            ),
+        )
+
+    def update(fields: tuple[FieldChange, ...]) -> Change:
+        assert have is not None
+        changed = {f.field for f in fields}
+        return Change(
             VENDOR,
             "escalation",
             name,
@@ -385,8 +340,39 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
             "update",
             "differs from the policy",
             fields,
-            notes=notes,
-            operation=op,
+            notes=(
+                "delays count from when the alert is created: "
+                + ", ".join(
+                    f"{r.recipient.name} at {r.delay_minutes}m" for r in team.escalation_rules
+                ),
+            ),
+            operation=ops.UpdateEscalation(
+                name=name,
+                escalation_id=have.id,
+                description=team.escalation_description if "description" in changed else None,
+                rules=rules if "rules" in changed else None,
+                team=team.name if "owner_team" in changed else None,
+            ),
+        )
+
+    return [
+        diff_object(
+            Target(VENDOR, "escalation", name, team.name),
+            exists=have is not None,
+            owned=have is not None and is_owned(have.description),
+            before=lambda: {
+                "description": have.description if have else "",
+                "rules": _rules(have.rules) if have else [],
+                "owner_team": have.owner_team if have else None,
+            },
+            after={
+                "description": team.escalation_description,
+                "rules": _rules(team.escalation_rules),
+                "owner_team": team.name,
+            },
+            skip=_unmanaged(team, "escalation", name),
+            create=create,
+            update=update,
         )
     ]
 
@@ -431,43 +417,27 @@ def _diff_one_routing(
         "notify_name": want.notify_name,
         "time_zone": want.time_zone,
     }
-    if have is None:
-        return [
-            Change(
-                VENDOR,
-                "routing_rule",
-                want.name,
-                team.name,
-                "create",
-                "declared, not in OpsGenie",
-                fields=(FieldChange("notify", None, f"escalation {want.notify_name}"),),
-                notes=("placed first, before OpsGenie's default rule",),
-                operation=ops.CreateRoutingRule(team=team.name, rule=op_rule),
-            )
-        ]
-    before = {
-        "criteria": have.criteria_type,
-        "notify": f"{have.notify_type} {have.notify_name}",
-        "time_zone": have.time_zone,
-        "time_restriction": have.time_restriction,
-        "order": have.order,
-    }
-    after = {
-        "criteria": want.criteria_type,
-        "notify": f"{want.notify_type} {want.notify_name}",
-        "time_zone": want.time_zone,
-        "time_restriction": None,  # ours routes every alert, at every hour
-        "order": 0,  # first: rules are tried top-down and only the first match applies
-    }
-    fields = _drop(field_changes(before, after), _unmanaged(team, "routing_rule", want.name))
-    if not fields:
-        return [Change(VENDOR, "routing_rule", want.name, team.name, "no-op", "as declared")]
-    names = {f.field for f in fields}
-    if "time_restriction" in names:
-        # Whether a PATCH can clear a restriction is not documented [unverified]: replace the
-        # rule, the new one first and the old one after, so alerts are never left unrouted.
-        return [
-            Change(
+
+    def create() -> Change:
+        return Change(
+            VENDOR,
+            "routing_rule",
+            want.name,
+            team.name,
+            "create",
+            "declared, not in OpsGenie",
+            fields=(FieldChange("notify", None, f"escalation {want.notify_name}"),),
+            notes=("placed first, before OpsGenie's default rule",),
+            operation=ops.CreateRoutingRule(team=team.name, rule=op_rule),
+        )
+
+    def update(fields: tuple[FieldChange, ...]) -> Change:
+        assert have is not None
+        names = {f.field for f in fields}
+        if "time_restriction" in names:
+            # Whether a PATCH can clear a restriction is not documented [unverified]: replace
+            # the rule, the new one first and the old one after, so alerts stay routed.
+            return Change(
                 VENDOR,
                 "routing_rule",
                 want.name,
@@ -479,21 +449,13 @@ def _diff_one_routing(
                 notes=("the new rule is created first, then the old one deleted",),
                 operation=ops.ReplaceRoutingRule(team=team.name, rule_id=have.id, rule=op_rule),
             )
-        ]
-    op = ops.UpdateRoutingRule(
-        team=team.name,
-        rule_id=have.id,
-        rule=op_rule if names - {"order"} else None,
-        order=0 if "order" in names else None,
-    )
-    reason = (
-        f"another rule was moved above it (it is at position {have.order}); earlier rules "
-        "match first"
-        if names == {"order"}
-        else "differs from the policy"
-    )
-    return [
-        Change(
+        reason = (
+            f"another rule was moved above it (it is at position {have.order}); earlier rules "
+            "match first"
+            if names == {"order"}
+            else "differs from the policy"
+        )
+        return Change(
             VENDOR,
             "routing_rule",
             want.name,
@@ -501,7 +463,36 @@ def _diff_one_routing(
             "update",
             reason,
             fields,
-            operation=op,
+            operation=ops.UpdateRoutingRule(
+                team=team.name,
+                rule_id=have.id,
+                rule=op_rule if names - {"order"} else None,
+                order=0 if "order" in names else None,
+            ),
+        )
+
+    return [
+        diff_object(
+            Target(VENDOR, "routing_rule", want.name, team.name),
+            exists=have is not None,
+            # Routing rules carry no description, hence no marker: ours by its name.
+            before=lambda: {
+                "criteria": have.criteria_type if have else None,
+                "notify": f"{have.notify_type} {have.notify_name}" if have else None,
+                "time_zone": have.time_zone if have else None,
+                "time_restriction": have.time_restriction if have else None,
+                "order": have.order if have else None,
+            },
+            after={
+                "criteria": want.criteria_type,
+                "notify": f"{want.notify_type} {want.notify_name}",
+                "time_zone": want.time_zone,
+                "time_restriction": None,  # ours routes every alert, at every hour
+                "order": 0,  # first: rules are tried top-down and only the first match applies
+            },
+            skip=_unmanaged(team, "routing_rule", want.name),
+            create=create,
+            update=update,
         )
     ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from reconciler.plan import operations as ops
 from reconciler.plan.desired import DesiredChannel, DesiredTeam
 from reconciler.plan.model import Change, FieldChange
+from reconciler.plan.objects import Target, diff_object
 from reconciler.plan.observe import LiveState
 
 VENDOR = "slack"
@@ -55,38 +56,49 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
             "does not let bot tokens unarchive)",
             operation=ops.SlackChannel(name=want.name, channel_id=have.id),
         )
-    fields = []
     needs_bot = want.on_call != "none" or purpose is not None
     join = needs_bot and not have.bot_is_member
-    if join:
-        fields.append(FieldChange("bot_is_member", False, True))
-    if purpose is not None and have.purpose != purpose:
-        fields.append(FieldChange("purpose", have.purpose, purpose))
-    if not fields:
-        return Change(VENDOR, "slack_channel", name, team.name, "no-op", "as declared")
-    blocked = None
-    notes: tuple[str, ...] = ()
-    if join and have.is_private:
-        blocked = "private channel the bot is not in: a member must invite the bot (/invite @bot)"
-    elif join:
-        notes = ("the bot joins so it can keep the purpose and the on-call's membership",)
-    return Change(
-        VENDOR,
-        "slack_channel",
-        name,
-        team.name,
-        "update",
-        "differs from the policy",
-        tuple(fields),
-        notes=notes,
-        blocked=blocked,
-        operation=ops.SlackChannel(
-            name=want.name,
-            channel_id=have.id,
-            create=False,
-            join=join,
-            purpose=purpose if purpose is not None and have.purpose != purpose else None,
-        ),
+
+    def update(fields: tuple[FieldChange, ...]) -> Change:
+        assert have is not None
+        blocked = None
+        notes: tuple[str, ...] = ()
+        if join and have.is_private:
+            blocked = (
+                "private channel the bot is not in: a member must invite the bot (/invite @bot)"
+            )
+        elif join:
+            notes = ("the bot joins so it can keep the purpose and the on-call's membership",)
+        changed = {f.field for f in fields}
+        return Change(
+            VENDOR,
+            "slack_channel",
+            name,
+            team.name,
+            "update",
+            "differs from the policy",
+            fields,
+            notes=notes,
+            blocked=blocked,
+            operation=ops.SlackChannel(
+                name=want.name,
+                channel_id=have.id,
+                join=join,
+                purpose=purpose if "purpose" in changed else None,
+            ),
+        )
+
+    # Slack objects are ours because the policy names them: no ownership marker to check.
+    return diff_object(
+        Target(VENDOR, "slack_channel", name, team.name),
+        exists=True,  # a missing or archived channel was handled above
+        before=lambda: {
+            "bot_is_member": have.bot_is_member or not needs_bot,
+            "purpose": have.purpose,
+        },
+        after={"bot_is_member": True, "purpose": purpose if purpose is not None else have.purpose},
+        create=lambda: Target(VENDOR, "slack_channel", name, team.name).no_op(),
+        update=update,
     )
 
 
@@ -128,27 +140,36 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
             "declared",
             blocked=f"@{want.handle} is a group Slack manages itself",
         )
-    fields = []  # enabled follows who is on call: see lifecycle.py
-    if "name" not in skip and have.name != want.name:
-        fields.append(FieldChange("name", have.name, want.name))
-    if description is not None and have.description != description:
-        fields.append(FieldChange("description", have.description, description))
-    if not fields:
-        return Change(VENDOR, "slack_user_group", name, team.name, "no-op", "as declared")
-    changed = {f.field: f.after for f in fields}
-    op = ops.SlackGroup(
-        handle=want.handle,
-        group_id=have.id,
-        name=changed.get("name"),
-        description=changed.get("description"),
-    )
-    return Change(
-        VENDOR,
-        "slack_user_group",
-        name,
-        team.name,
-        "update",
-        "differs from the policy",
-        tuple(fields),
-        operation=op,
+
+    def update(fields: tuple[FieldChange, ...]) -> Change:
+        assert have is not None
+        changed = {f.field: f.after for f in fields}
+        return Change(
+            VENDOR,
+            "slack_user_group",
+            name,
+            team.name,
+            "update",
+            "differs from the policy",
+            fields,
+            operation=ops.SlackGroup(
+                handle=want.handle,
+                group_id=have.id,
+                name=changed.get("name"),
+                description=changed.get("description"),
+            ),
+        )
+
+    # Enabled follows who is on call (lifecycle.py); the rest is as declared.
+    return diff_object(
+        Target(VENDOR, "slack_user_group", name, team.name),
+        exists=True,  # a missing group was handled above
+        before=lambda: {"name": have.name, "description": have.description},
+        after={
+            "name": want.name,
+            "description": description if description is not None else have.description,
+        },
+        skip=frozenset({"name"}) & skip,
+        create=lambda: Target(VENDOR, "slack_user_group", name, team.name).no_op(),
+        update=update,
     )
