@@ -1,4 +1,4 @@
-"""A schedule's timeline, from the sandbox's own rotation engine (sandbox/oncall.py).
+"""A schedule's timeline, from the sandbox's own rotation engine (rotation_engine.py).
 
 GET /v2/schedules/{identifier}/timeline with identifierType, expand (base, override, forwarding),
 interval, intervalUnit (days, weeks, months) and date (the spec's parameters). The window starts at
