@@ -10,11 +10,11 @@ from reconciler.backends import registry
 from reconciler.backends.base import ReadSide
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
+from reconciler.plan.changes import Plan
 from reconciler.plan.lifecycle_read import observe_lifecycle
-from reconciler.plan.model import Plan
 from reconciler.plan.observe import LiveState, observe
 from reconciler.plan.timeline_check import check_timelines
-from reconciler.policy.files import LoadedPolicy, load_policies
+from reconciler.policy.policy_set import LoadedPolicy, load_policies
 from reconciler.settings import Settings
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.errors import ReconcileError
 from reconciler.files import read_bounded, write_output
-from reconciler.plan.model import Plan, checksum
+from reconciler.plan.changes import Plan, checksum
 
 KIND = "reconcile-plan"
 MAX_BYTES = 64 * 1024 * 1024  # a 1,000-team plan is a few MB

@@ -10,7 +10,7 @@ import pytest
 
 from reconciler import __version__
 from reconciler.cli import main
-from reconciler.policy.schema import policy_schema_text
+from reconciler.policy.json_schema import policy_schema_text
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -18,7 +18,7 @@ from reconciler.errors import ReconcileError
 from reconciler.plan import operations as ops
 from reconciler.plan.anchoring import NOBODY
 from reconciler.plan.build import sort_for_apply
-from reconciler.plan.model import Change, Plan
+from reconciler.plan.changes import Change, Plan
 from reconciler.plan.observe import LiveState
 
 # What Slack answers when a removal cannot be done as asked (conversations.kick's method page).

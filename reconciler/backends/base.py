@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from reconciler import live
 
 if TYPE_CHECKING:
+    from reconciler.plan.changes import Change
     from reconciler.plan.desired import DesiredTeam
-    from reconciler.plan.model import Change
     from reconciler.plan.observe import LiveState
 
 T = TypeVar("T")

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from reconciler import engine, exit_codes, output, planfile
-from reconciler.plan.model import Plan
-from reconciler.policy.files import policy_files
+from reconciler.plan.changes import Plan
+from reconciler.policy.policy_set import policy_files
 from reconciler.render import render
 from reconciler.settings import Settings
 

@@ -9,8 +9,8 @@ import click
 
 from reconciler import dates, exit_codes, output
 from reconciler.errors import ReconcileError
-from reconciler.policy.files import load_policies
 from reconciler.policy.model import Policy
+from reconciler.policy.policy_set import load_policies
 from reconciler.timing.escalation import arithmetic, timed_steps
 from reconciler.timing.oncall import Handoff, handoffs
 

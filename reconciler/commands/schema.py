@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler import exit_codes, output
-from reconciler.policy.schema import policy_schema_text
+from reconciler.policy.json_schema import policy_schema_text
 
 
 @click.command("schema")

@@ -7,7 +7,7 @@ import json
 import click
 
 from reconciler import exit_codes, output
-from reconciler.policy.files import PolicySet, load_policies
+from reconciler.policy.policy_set import PolicySet, load_policies
 
 
 def run(paths: list[str], fmt: str) -> int:

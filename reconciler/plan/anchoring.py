@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reconciler import live
+from reconciler.plan.changes import Handoff, OnCallImpact
 from reconciler.plan.desired import DesiredRotation
-from reconciler.plan.model import Handoff, OnCallImpact
 from reconciler.timing import timezones
 from reconciler.timing.rotation import Rotation, handover, same_future
 

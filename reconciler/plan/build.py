@@ -8,16 +8,16 @@ from datetime import datetime
 from pathlib import Path
 
 from reconciler.backends.base import Capabilities
+from reconciler.plan.changes import Change, Plan, Unmanaged
 from reconciler.plan.desired import DesiredTeam, desired_team
 from reconciler.plan.lifecycle import diff_lifecycle
 from reconciler.plan.lifecycle_read import LifecycleState
-from reconciler.plan.model import Change, Plan, Unmanaged
 from reconciler.plan.observe import LiveState
 from reconciler.plan.oncall_diff import diff_team
 from reconciler.plan.readiness import check
 from reconciler.plan.safety import guard
-from reconciler.policy.files import LoadedPolicy
 from reconciler.policy.names import is_owned
+from reconciler.policy.policy_set import LoadedPolicy
 
 KIND_ORDER = {
     "team": 0,

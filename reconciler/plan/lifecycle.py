@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from reconciler import live
 from reconciler.plan import operations as ops
+from reconciler.plan.changes import Change, FieldChange
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.lifecycle_read import (
     HANDOFF_EVENT,
@@ -23,9 +24,8 @@ from reconciler.plan.lifecycle_read import (
     handoff_payload,
     marker,
 )
-from reconciler.plan.model import Change, FieldChange
+from reconciler.plan.matching import Match, match
 from reconciler.plan.observe import LiveState
-from reconciler.plan.people import Match, match
 
 VENDOR = "slack"
 SlackUserOf = Callable[[str], "live.SlackUser | None"]  # a person's Slack account, or None

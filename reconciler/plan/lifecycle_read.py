@@ -16,8 +16,8 @@ from reconciler import live
 from reconciler.backends.base import ChatReader, OnCallReader, ReadSide
 from reconciler.plan.anchoring import as_rotation
 from reconciler.plan.desired import DesiredTeam
+from reconciler.plan.matching import slack_email
 from reconciler.plan.observe import LiveState
-from reconciler.plan.people import slack_email
 
 
 @dataclass

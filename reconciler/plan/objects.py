@@ -15,7 +15,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from reconciler.plan.model import Change, FieldChange
+from reconciler.plan.changes import Change, FieldChange
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any
 from reconciler import live
 from reconciler.plan import operations as ops
 from reconciler.plan.anchoring import as_rotation, impact, operation_body, target, unchanged
+from reconciler.plan.changes import Change, FieldChange, OnCallImpact
 from reconciler.plan.desired import DesiredSchedule, DesiredTeam
-from reconciler.plan.model import Change, FieldChange, OnCallImpact
 from reconciler.plan.objects import Target, diff_object
 from reconciler.plan.observe import LiveState
 from reconciler.policy.names import is_owned

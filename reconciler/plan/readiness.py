@@ -15,7 +15,7 @@ from datetime import datetime
 from reconciler import live
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.lifecycle_read import LifecycleState, participants
-from reconciler.plan.people import match
+from reconciler.plan.matching import match
 
 PAGING = {"sms", "voice", "mobile"}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from reconciler.plan.changes import Change
 from reconciler.plan.desired import DesiredTeam
-from reconciler.plan.model import Change
 
 
 def guard(team: DesiredTeam, changes: list[Change], owned: int) -> list[Change]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan.model import Plan
+from reconciler.plan.changes import Plan
 
 
 def render(plan: Plan, fmt: str, *, colour: bool = False, title: str = "plan") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from reconciler.plan.model import Change, Handoff, Plan
+from reconciler.plan.changes import Change, Handoff, Plan
 
 ACTION_WORDS = {
     "create": "will be created",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reconciler.plan.model import Plan
+from reconciler.plan.changes import Plan
 
 
 def render_json(plan: Plan) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan.model import Change, Plan
+from reconciler.plan.changes import Change, Plan
 from reconciler.render.common import (
     MISMATCH_TITLE,
     by_team,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.sandbox.http import Request, Response
+from reconciler.sandbox.wire import Request, Response
 
 # Free-text fields of the answers the sandbox gives, by vendor.
 SLACK_TEXT = ("warning", "needed", "provided", "value", "text", "description", "real_name")

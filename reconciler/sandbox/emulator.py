@@ -17,8 +17,8 @@ from reconciler.sandbox.faults import (
     RateLimiter,
     opsgenie_domain,
 )
-from reconciler.sandbox.http import Request, Response
 from reconciler.sandbox.state import SandboxState
+from reconciler.sandbox.wire import Request, Response
 
 
 class Dropped(Exception):

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from reconciler.sandbox.emulator import Dropped, Emulator, TimedOut
-from reconciler.sandbox.http import Request, Response
+from reconciler.sandbox.wire import Request, Response
 
 MAX_BODY = 1024 * 1024  # the largest request reconcile sends is a few KB
 MAX_THREADS = 128  # each client process keeps up to ~48 pooled connections

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from reconciler.sandbox.emulator import Dropped, Emulator, TimedOut
-from reconciler.sandbox.http import Request
+from reconciler.sandbox.wire import Request
 
 
 class SandboxTransport(httpx.BaseTransport):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconciler.policy.files import load_policies
+from reconciler.policy.policy_set import load_policies
 from tests.plan.conftest import Run
 
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from reconciler.policy.json_schema import COMMITTED, policy_schema
 from reconciler.policy.loader import LoadError, load_file
-from reconciler.policy.schema import COMMITTED, policy_schema
 from reconciler.policy.structure import validate_structure
 
 HERE = Path(__file__).parent

@@ -11,7 +11,7 @@ import pytest
 
 from reconciler import live
 from reconciler.cli import main
-from reconciler.policy.files import load_policies
+from reconciler.policy.policy_set import load_policies
 from tests.sandbox.conftest import Sandbox
 
 

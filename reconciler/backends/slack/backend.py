@@ -13,8 +13,8 @@ from reconciler.backends.slack.write import SlackWriter
 from reconciler.clients.secrets import Secret, install_log_scrubbing
 
 if TYPE_CHECKING:
+    from reconciler.plan.changes import Change
     from reconciler.plan.desired import DesiredTeam
-    from reconciler.plan.model import Change
     from reconciler.plan.observe import LiveState
 
 

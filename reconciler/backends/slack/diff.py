@@ -5,8 +5,8 @@ names them; reconcile never archives a channel or disables a group it was not to
 from __future__ import annotations
 
 from reconciler.plan import operations as ops
+from reconciler.plan.changes import Change, FieldChange
 from reconciler.plan.desired import DesiredChannel, DesiredTeam
-from reconciler.plan.model import Change, FieldChange
 from reconciler.plan.objects import Target, diff_object
 from reconciler.plan.observe import LiveState
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from reconciler.sandbox.http import Request, Response, Router
 from reconciler.sandbox.state import SandboxState
+from reconciler.sandbox.wire import Request, Response, Router
 from reconciler.timing import timezones
 
 router = Router()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.sandbox.http import Request
 from reconciler.sandbox.opsgenie.core import (
     Answer,
     Refusal,
@@ -21,6 +20,7 @@ from reconciler.sandbox.opsgenie.core import (
     router,
 )
 from reconciler.sandbox.state import SandboxState
+from reconciler.sandbox.wire import Request
 
 
 @router.route("GET", "/v2/users")

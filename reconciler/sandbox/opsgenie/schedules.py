@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reconciler.sandbox.http import Request
 from reconciler.sandbox.opsgenie.core import (
     Answer,
     Refusal,
@@ -24,6 +23,7 @@ from reconciler.sandbox.opsgenie.core import (
 )
 from reconciler.sandbox.rotation_engine import WALL_CLOCK, on_call, parse_instant
 from reconciler.sandbox.state import SandboxState
+from reconciler.sandbox.wire import Request
 
 ROTATION_TYPES = {"hourly", "daily", "weekly"}
 

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reconciler.sandbox.http import Request
 from reconciler.sandbox.opsgenie.core import (
     Answer,
     Refusal,
@@ -26,6 +25,7 @@ from reconciler.sandbox.opsgenie.core import (
 )
 from reconciler.sandbox.rotation_engine import WALL_CLOCK, parse_instant, rotation_periods
 from reconciler.sandbox.state import SandboxState
+from reconciler.sandbox.wire import Request
 
 UNITS = {"days": 1, "weeks": 7, "months": 31}  # a month as 31 days [sandbox's simplification]
 MAX_DAYS = 366  # a longer window is refused, as a bounded read should be [sandbox's choice]

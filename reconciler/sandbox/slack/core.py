@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from reconciler.sandbox.http import Request, Response
 from reconciler.sandbox.slack_shapes import user_json
 from reconciler.sandbox.state import SandboxState
+from reconciler.sandbox.wire import Request, Response
 
 Method = Callable[[SandboxState, dict[str, str], dict[str, Any]], dict[str, Any]]
 # The sandbox's own tables, written from Slack's method pages (docs.slack.dev/reference/methods,
