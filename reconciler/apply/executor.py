@@ -39,7 +39,7 @@ class Outcome:
     def counts(self) -> dict[str, int]:
         return {
             "added": sum(c.action in ("create", "replace") for c in self.done),
-            "changed": sum(c.action == "update" for c in self.done),
+            "changed": sum(c.action in ("update", "adopt") for c in self.done),
             "destroyed": sum(c.action in ("delete", "replace") for c in self.done),
         }
 
@@ -279,9 +279,13 @@ class Applier:
 
 
 def _past(action: str) -> str:
-    return {"create": "created", "update": "updated", "replace": "replaced", "delete": "destroyed"}[
-        action
-    ]
+    return {
+        "create": "created",
+        "update": "updated",
+        "adopt": "adopted",
+        "replace": "replaced",
+        "delete": "destroyed",
+    }[action]
 
 
 def _rotation(rotation_id: str, body: dict[str, Any]) -> live.ScheduleRotation:

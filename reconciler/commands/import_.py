@@ -37,7 +37,8 @@ def run(
         missing = [c for c in channels if c not in found]
         if missing:
             raise ReconcileError(f"Slack has no channel {', '.join('#' + m for m in missing)}")
-        groups = {g.handle: g for g in readers.slack.user_groups()}
+        groups = {g.handle: g for g in readers.slack.user_groups()} if group else {}
+        [routing] = readers.oncall.routing_rules_of([team.id])
         if group and group not in groups:
             raise ReconcileError(f"Slack has no user group @{group}")
     finally:
@@ -51,6 +52,7 @@ def run(
         groups.get(group) if group else None,
         notes_url,
         notes_channel,
+        routing,
     )
     text = render_policy(source, f"at {connect.now(settings):%Y-%m-%d %H:%M %Z}")
     policy, problems = validate_structure(load_bytes(text.encode(), out or "<import>"))

@@ -135,7 +135,7 @@ def _warnings(teams: list[DesiredTeam], state: LiveState) -> list[str]:
 
 def sort_for_apply(changes: list[Change]) -> list[Change]:
     """Creates and updates in dependency order; deletes after, in reverse."""
-    forward = [c for c in changes if c.action in ("create", "update", "replace")]
+    forward = [c for c in changes if c.action in ("create", "update", "adopt", "replace")]
     backward = [c for c in changes if c.action == "delete"]
     forward.sort(key=lambda c: KIND_ORDER.get(c.kind, 99))
     backward.sort(key=lambda c: -KIND_ORDER.get(c.kind, 99))

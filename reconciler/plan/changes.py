@@ -15,8 +15,17 @@ from typing import Any, Literal
 from reconciler.plan.operations import Operation
 
 FORMAT_VERSION = 1
-Action = Literal["create", "update", "replace", "delete", "no-op"]
-SYMBOL = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
+Action = Literal["create", "update", "adopt", "replace", "delete", "no-op"]
+# adopt: an existing object without the ownership marker, taken over because the policy says so
+# (management.adopt): the marker is added, and from then on it is managed like the rest.
+SYMBOL = {
+    "create": "+",
+    "update": "~",
+    "adopt": "<=",
+    "replace": "-/+",
+    "delete": "-",
+    "no-op": " ",
+}
 
 
 @dataclass(frozen=True)
@@ -100,9 +109,10 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         add = sum(c.action in ("create", "replace") for c in self.actionable)
-        change = sum(c.action == "update" for c in self.actionable)
+        change = sum(c.action in ("update", "adopt") for c in self.actionable)
         destroy = sum(c.action in ("delete", "replace") for c in self.actionable)
-        return {"add": add, "change": change, "destroy": destroy}
+        adopt = sum(c.action == "adopt" for c in self.actionable)
+        return {"add": add, "change": change, "destroy": destroy, "adopt": adopt}
 
     @property
     def readiness_errors(self) -> list[Any]:

@@ -79,7 +79,7 @@ def _rotation(schedule: str, name: str, spec: RotationSpec) -> DesiredRotation:
 
 
 def desired_team(policy: Policy, file: str = "") -> DesiredTeam:
-    names = Names(policy.team.name)
+    names = Names(policy.team.name, policy.management.names.model_dump())
     zone = policy.on_call.engineer.handoff.time_zone
     eoc = DesiredSchedule(
         names.eoc_schedule,

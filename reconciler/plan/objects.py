@@ -10,7 +10,7 @@ come from deepdiff.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -65,14 +65,23 @@ def diff_object(
     before: Callable[[], dict[str, Any]],
     after: dict[str, Any],
     skip: frozenset[str] = frozenset(),
+    adopt: bool = False,
     create: Callable[[], Change],
     update: Callable[[tuple[FieldChange, ...]], Change],
 ) -> Change:
-    """The one decision: create, clash, no-op or change (`update` builds the change)."""
+    """The one decision: create, clash (or adopt), no-op or change (`update` builds it)."""
     if not exists:
         return create()
     if not owned:
-        return target.clash()
+        if not adopt:
+            return target.clash()
+        fields = tuple(f for f in field_changes(before(), after) if f.field not in skip)
+        return replace(
+            update(fields),
+            action="adopt",
+            reason="exists without reconcile's ownership marker; the policy adopts it "
+            "(management.adopt): the marker is added",
+        )
     fields = tuple(f for f in field_changes(before(), after) if f.field not in skip)
     if not fields:
         return target.no_op()

@@ -93,6 +93,7 @@ def diff_team(
         target,
         exists=live_team is not None,
         owned=live_team is not None and is_owned(live_team.description),
+        adopt=team.policy.management.adopt,
         before=lambda: {
             "description": live_team.description if live_team else "",
             "members": _members(live_team.members) if live_team else set(),
@@ -181,6 +182,7 @@ def _diff_schedule(
         Target(VENDOR, "schedule", want.name, team.name),
         exists=True,  # a missing schedule was handled above, with its rotation
         owned=is_owned(have.description),
+        adopt=team.policy.management.adopt,
         before=lambda: {
             "description": have.description,
             "time_zone": have.time_zone,
@@ -360,6 +362,7 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
             Target(VENDOR, "escalation", name, team.name),
             exists=have is not None,
             owned=have is not None and is_owned(have.description),
+            adopt=team.policy.management.adopt,
             before=lambda: {
                 "description": have.description if have else "",
                 "rules": _rules(have.rules) if have else [],
@@ -490,7 +493,10 @@ def _diff_one_routing(
                 "time_restriction": None,  # ours routes every alert, at every hour
                 "order": 0,  # first: rules are tried top-down and only the first match applies
             },
-            skip=_unmanaged(team, "routing_rule", want.name),
+            # OpsGenie's default rule stays last and takes no time zone (403 and 422 from
+            # OpsGenie; provider issues #344 and #264): a policy reusing it leaves both alone.
+            skip=_unmanaged(team, "routing_rule", want.name)
+            | (frozenset({"order", "time_zone"}) if have and have.is_default else frozenset()),
             create=create,
             update=update,
         )

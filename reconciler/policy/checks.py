@@ -248,7 +248,7 @@ def check_across(loaded: list[tuple[Document, Policy]]) -> Iterator[Problem]:
             )
             continue
         teams[name.lower()] = doc
-        names = Names(name)
+        names = Names(name, policy.management.names.model_dump())
         owned = [("team", name), ("schedule", names.eoc_schedule)]
         if policy.on_call.technical_manager.rotation is not None:
             owned.append(("schedule", names.tm_schedule))

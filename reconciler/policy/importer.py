@@ -28,6 +28,7 @@ class Imported:
     group: live.UserGroup | None = None
     notes_url: str | None = None
     notes_channel: str | None = None
+    routing_rules: list[live.RoutingRule] = field(default_factory=list)
 
 
 def pick(
@@ -63,7 +64,8 @@ def render_policy(src: Imported, now_note: str) -> str:
     lines = [
         "# yaml-language-server: $schema=../schemas/policy.schema.json",
         f"# Imported by `reconcile import --team {team.name}` from OpsGenie and Slack {now_note}.",
-        "# Review it, then commit it: a plan of this file should show no changes.",
+        "# Review it, then commit it: a plan of it shows no changes (for a team reconcile did",
+        "# not make, only adopt actions; once they are applied, no changes).",
         "team:",
         f"  name: {_q(team.name)}",
     ]
@@ -122,6 +124,7 @@ def render_policy(src: Imported, now_note: str) -> str:
         if src.group.description:
             lines.append(f"    description: {_q(src.group.description)}")
         lines.append("    when_nobody_on_call: keep")
+    lines += _management(src)
     if src.notes_url and src.notes_channel:
         lines += [
             "",
@@ -130,6 +133,34 @@ def render_policy(src: Imported, now_note: str) -> str:
             f"  channel: {src.notes_channel}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _management(src: Imported) -> list[str]:
+    """Adoption: a team without reconcile's marker is taken over, under the names it has."""
+    if OWNERSHIP_MARKER in src.team.description:
+        return []
+    ours = Names(src.team.name)
+    chosen = {
+        "engineer_schedule": (src.schedule.name, ours.eoc_schedule),
+        "engineer_rotation": (src.rotation.name, ours.eoc_rotation),
+    }
+    if src.escalation is not None:
+        chosen["escalation"] = (src.escalation.name, ours.escalation)
+        routing = next((r for r in src.routing_rules if r.notify_name == src.escalation.name), None)
+        if routing is not None:
+            chosen["routing_rule"] = (routing.name, ours.routing_rule)
+    lines = [
+        "",
+        "management:",
+        "  # The team and its objects carry no reconcile marker yet: the first plan adopts them",
+        "  # (an adopt action each, adding the marker); reconcile manages them from then on.",
+        "  adopt: true",
+    ]
+    names = [(key, theirs) for key, (theirs, default) in chosen.items() if theirs != default]
+    if names:
+        lines.append("  names:  # the names they already have, kept")
+        lines += [f"    {key}: {_q(theirs)}" for key, theirs in names]
+    return lines
 
 
 def _escalation(
@@ -165,7 +196,11 @@ def _escalation(
         )
     ]
     final = None
-    if final_rule is not None and tm_rule is not None:
+    if tm_rule is None:
+        # OpsGenie pages only the engineer: so does the policy, until someone adds a step.
+        steps = [("engineer_on_call", f"{eoc_window}m", "OpsGenie pages nobody after this step")]
+        return steps, tm, None, f"{eoc_window}m", notes
+    if final_rule is not None:
         tm_window = final_rule.delay_minutes - tm_rule.delay_minutes
         final = "team_admins" if final_rule.notify_type == "admins" else "all_team_members"
         steps.append(("technical_manager", f"{tm_window}m", ""))

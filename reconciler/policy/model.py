@@ -145,10 +145,28 @@ class Thresholds(Strict):
     )
 
 
+class ObjectNames(Strict):
+    """Names of existing objects the policy takes over, instead of the names reconcile gives
+    what it creates (`<team>_eoc_schedule`, ...): OpsGenie's own defaults, or a team's own."""
+
+    engineer_schedule: str | None = Field(default=None, max_length=100)
+    engineer_rotation: str | None = Field(default=None, max_length=100)
+    manager_schedule: str | None = Field(default=None, max_length=100)
+    manager_rotation: str | None = Field(default=None, max_length=100)
+    escalation: str | None = Field(default=None, max_length=100)
+    routing_rule: str | None = Field(default=None, max_length=100)
+
+
 class Management(Strict):
     delete_undeclared: bool = Field(
         default=False, description="Delete owned objects no longer declared."
     )
+    adopt: bool = Field(
+        default=False,
+        description="Take over the declared objects that exist without reconcile's ownership "
+        "marker: the plan shows an adopt action for each, which adds the marker.",
+    )
+    names: ObjectNames = Field(default_factory=ObjectNames)
     protected: list[ObjectRef] = Field(default_factory=list)
     unmanaged_fields: dict[ObjectRef, list[str]] = Field(default_factory=dict)
     thresholds: Thresholds = Field(default_factory=Thresholds)

@@ -8,7 +8,7 @@ may not be named like any team), which `checks.py` enforces across all policy fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 OWNERSHIP_MARKER = "[managed by reconcile]"
 
@@ -19,31 +19,38 @@ def _slug(team: str) -> str:
 
 @dataclass(frozen=True)
 class Names:
+    """Our names for a team's objects; `chosen` holds the names a policy takes over instead
+    (management.names: OpsGenie's defaults, or a team's own)."""
+
     team: str
+    chosen: dict[str, str | None] = field(default_factory=dict, compare=False)
+
+    def _name(self, key: str, default: str) -> str:
+        return self.chosen.get(key) or default
 
     @property
     def eoc_schedule(self) -> str:
-        return f"{_slug(self.team)}_eoc_schedule"
+        return self._name("engineer_schedule", f"{_slug(self.team)}_eoc_schedule")
 
     @property
     def eoc_rotation(self) -> str:
-        return "engineer-on-call"
+        return self._name("engineer_rotation", "engineer-on-call")
 
     @property
     def tm_schedule(self) -> str:
-        return f"{_slug(self.team)}_tm_schedule"
+        return self._name("manager_schedule", f"{_slug(self.team)}_tm_schedule")
 
     @property
     def tm_rotation(self) -> str:
-        return "technical-manager"
+        return self._name("manager_rotation", "technical-manager")
 
     @property
     def escalation(self) -> str:
-        return f"{_slug(self.team)}_oncall_escalation"
+        return self._name("escalation", f"{_slug(self.team)}_oncall_escalation")
 
     @property
     def routing_rule(self) -> str:
-        return f"{_slug(self.team)} on-call"
+        return self._name("routing_rule", f"{_slug(self.team)} on-call")
 
 
 def owned_description(text: str | None) -> str:

@@ -10,6 +10,7 @@ from reconciler.plan.changes import Change, Handoff, Plan
 ACTION_WORDS = {
     "create": "will be created",
     "update": "will be updated in place",
+    "adopt": "will be adopted (reconcile's ownership marker added)",
     "replace": "will be replaced",
     "delete": "will be destroyed",
     "no-op": "unchanged",
@@ -48,8 +49,9 @@ def summary(plan: Plan) -> str:
     if plan.empty:
         return "No changes. OpsGenie and Slack match the policy."
     counts = plan.counts()
+    adopted = f" ({counts['adopt']} adopted)" if counts["adopt"] else ""
     line = (
-        f"Plan: {counts['add']} to add, {counts['change']} to change, "
+        f"Plan: {counts['add']} to add, {counts['change']} to change{adopted}, "
         f"{counts['destroy']} to destroy."
     )
     if plan.blocked:

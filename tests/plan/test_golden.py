@@ -38,7 +38,8 @@ def test_an_empty_plan_says_no_changes_in_every_format(run: Run) -> None:
     assert run.out.rstrip().endswith("No changes. OpsGenie and Slack match the policy.")
     assert run("plan", "--format", "markdown") == 0
     assert "**No changes. OpsGenie and Slack match the policy.**" in run.out
-    assert run.json("plan")["summary"] == {"add": 0, "change": 0, "destroy": 0, "blocked": 0}
+    summary = run.json("plan")["summary"]
+    assert summary == {"add": 0, "change": 0, "destroy": 0, "adopt": 0, "blocked": 0}
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(
