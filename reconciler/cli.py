@@ -65,12 +65,16 @@ class LazyGroup(click.Group):
     envvar="RECONCILE_SANDBOX",
     help="Run against the sandbox in this file, in-process, instead of the real vendors.",
 )
+@click.option("--no-color", "no_color", is_flag=True, help="No colour, even on a terminal.")
 @click.pass_context
-def cli(ctx: click.Context, sandbox: str | None) -> None:
+def cli(ctx: click.Context, sandbox: str | None, no_color: bool) -> None:
     """On-call rotations as code: validate, plan, apply and drift-check OpsGenie and Slack."""
     from pathlib import Path
 
     from reconciler.settings import Settings
+
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
 
     ctx.obj = Settings(sandbox=Path(sandbox) if sandbox else None)
 

@@ -53,6 +53,7 @@ def plan(
     readers = readers or connect.readers(settings)
     try:
         teams = desired_teams(policies)
+        output.progress(f"reading the vendors for {len(teams)} team(s)...")
         groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
         state = observe(readers, [t.name for t in teams], now, groups=groups)
         life = observe_lifecycle(readers, teams, state, readiness=readiness)

@@ -23,8 +23,18 @@ def error_line(text: str) -> None:
 
 
 def use_colour(stream: TextIO | None = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    """Colour on a terminal; never with NO_COLOR (https://no-color.org) or --no-color; always
+    with FORCE_COLOR (CI logs that render colour)."""
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def progress(text: str) -> None:
+    """A line on stderr during long reads, for a person at a terminal only."""
+    if getattr(sys.stderr, "isatty", lambda: False)():
+        sys.stderr.write(f"{text}\r")
+        sys.stderr.flush()

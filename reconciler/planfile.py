@@ -93,6 +93,11 @@ def is_plan_file(path: Path) -> bool:
 
 
 def load(path: Path) -> dict[str, Any]:
+    if not path.is_absolute() and not path.exists():
+        raise ReconcileError(
+            f"{path}: no such plan file (a relative path is taken from where reconcile runs: "
+            f"{Path.cwd()})"
+        )
     raw = read_bounded(path, MAX_BYTES, "plan file")
     try:
         data = json.loads(raw)

@@ -91,9 +91,14 @@ def serve(ctx: click.Context, port: int, host: str) -> int:
     return exit_codes.OK
 
 
-@command.group("clock")
-def clock() -> None:
+@command.group("clock", invoke_without_command=True)
+@click.pass_context
+def clock(ctx: click.Context) -> int | None:
     """Show, set or advance the sandbox's clock (handoffs, DST changes, shift ends)."""
+    if ctx.invoked_subcommand is None:  # `sandbox clock` alone shows the time
+        output.write_line(_load(ctx).now().isoformat())
+        return exit_codes.OK
+    return None
 
 
 def _load(ctx: click.Context) -> SandboxState:

@@ -14,7 +14,7 @@ from reconciler import connect, engine, exit_codes, output
 from reconciler.apply.executor import Applier
 from reconciler.commands.plan import TIMELINE_OPTION
 from reconciler.plan.build import LIFECYCLE
-from reconciler.render.common import mismatch_line
+from reconciler.render.common import mismatch_line, value
 from reconciler.settings import Settings
 
 
@@ -34,8 +34,16 @@ def run(settings: Settings, paths: list[str], dry_run: bool, timeline_check: boo
             return exit_codes.OK  # quiet: nothing to do
         plan = replace(planned.plan, changes=duties)
         if dry_run:
-            for change in duties:
+            for change in duties:  # with who moves: the people, not only the count
                 output.write_line(f"{change.symbol} {change.kind} {change.name}: {change.reason}")
+                for field in change.fields:
+                    if field.field != "text":
+                        output.write_line(
+                            f"    {field.field}: {value(field.before)} -> {value(field.after)}"
+                        )
+                    else:
+                        output.write_line("    post:")
+                        output.write_line("      " + str(field.after).replace("\n", "\n      "))
             return exit_codes.OK
         outcome = Applier(writers, planned.state, output.write_line).apply(plan)
     finally:

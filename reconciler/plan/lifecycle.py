@@ -261,7 +261,8 @@ def _post(
         team.name,
         "create",
         "a handoff happened and its post is not there yet",
-        (FieldChange("text", None, text),),
+        # The plan shows the post with names; the post itself mentions people by id.
+        (FieldChange("text", None, _with_names(text, [*outgoing, *incoming, *tm_users])),),
         operation=ops.HandoffPost(
             channel=channel,
             channel_id=live_channel.id,
@@ -272,3 +273,9 @@ def _post(
             since=on_call.shift_start.timestamp() - 1,
         ),
     )
+
+
+def _with_names(text: str, users: list[live.SlackUser]) -> str:
+    for user in users:
+        text = text.replace(f"<@{user.id}>", f"@{user.email or user.name}")
+    return text

@@ -134,6 +134,17 @@ class _Checker:
             )
         if tm.rotation is not None:
             self.rotation((*loc, "rotation"), tm.rotation, "technical-manager")
+        engineers = set(self.policy.on_call.engineer.participants)
+        managers = (
+            [tm.person] if tm.person else list(tm.rotation.participants if tm.rotation else [])
+        )
+        for who in sorted(engineers & {m for m in managers if m}):
+            where = (*loc, "person") if tm.person else (*loc, "rotation", "participants")
+            self.warn(
+                where,
+                f"{who} is both the technical manager and in the engineer-on-call rotation: in "
+                "their own week the escalation pages them twice, and nobody else",
+            )
 
     def escalation(self) -> None:
         esc = self.policy.escalation

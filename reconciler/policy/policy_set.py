@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from reconciler.policy.checks import check_across, check_policy
 from reconciler.policy.loader import Document, LoadError, load_file
 from reconciler.policy.model import Policy
 from reconciler.policy.problems import Problem
-from reconciler.policy.structure import validate_structure
+from reconciler.policy.structure import repaired, validate_structure
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -43,6 +45,9 @@ def policy_files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
+        if not raw.strip():
+            problems.append(Problem("''", 1, 1, "an empty path: name a policy file or folder"))
+            continue
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
@@ -54,6 +59,24 @@ def policy_files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
         else:
             problems.append(Problem(raw, 1, 1, "no such file or directory"))
     return list(dict.fromkeys(files)), problems
+
+
+def _meaning_despite(doc: Document, structural: list[Problem]) -> list[Problem]:
+    """Every problem in one pass: with the values that broke the structure left out (their
+    fields take defaults), the meaning checks run on the rest, and report what is not at a place
+    already reported."""
+    try:
+        Policy.model_validate(doc.data)
+    except ValidationError as exc:
+        locations = [tuple(e["loc"]) for e in exc.errors(include_url=False) if e["loc"]]
+    else:  # pragma: no cover - structural problems came from a failed validation
+        return []
+    try:
+        policy = Policy.model_validate(repaired(doc.data, locations))
+    except ValidationError:
+        return []  # a required value is what is missing: nothing more can be said
+    seen = {(p.line, p.column) for p in structural}
+    return [p for p in check_policy(doc, policy) if (p.line, p.column) not in seen]
 
 
 def load_policies(paths: list[str]) -> PolicySet:
@@ -70,6 +93,8 @@ def load_policies(paths: list[str]) -> PolicySet:
         if policy is not None:
             result.problems.extend(check_policy(doc, policy))
             result.policies.append(LoadedPolicy(doc, policy))
+        else:
+            result.problems.extend(_meaning_despite(doc, structural))
     pairs = [(lp.document, lp.policy) for lp in result.policies]
     result.problems.extend(check_across(pairs))
     result.problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import types
 import typing
@@ -99,9 +100,38 @@ def _problem(doc: Document, err: dict[str, Any]) -> Problem:
         message = f"is {len(str(value))} characters; at most {err['ctx']['max_length']} allowed"
     elif kind == "string_too_short":
         message = "must not be empty"
-    else:
-        message = err["msg"]
+    elif kind in _BOUNDS:
+        bound = next(iter(err.get("ctx", {}).values()), "?")
+        message = f"{_BOUNDS[kind]} {bound}, not {value!r}"
+    else:  # a kind without words of our own yet: pydantic's, lower-cased, without its jargon
+        text = str(err["msg"])
+        message = text[:1].lower() + text[1:].replace("Input should be", "should be")
     return Problem(doc.file, line, column, f"{where}: {message}")
+
+
+_BOUNDS = {
+    "greater_than_equal": "must be at least",
+    "greater_than": "must be more than",
+    "less_than_equal": "must be at most",
+    "less_than": "must be less than",
+}
+
+
+def repaired(data: Any, locations: list[tuple[Any, ...]]) -> Any:
+    """`data` without the values at `locations` (their fields then take their defaults), so that
+    the meaning checks can still run on the rest of a file with structural problems."""
+    data = copy.deepcopy(data)
+    for loc in locations:
+        parent = data
+        for part in loc[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        if isinstance(parent, dict):
+            parent.pop(loc[-1], None)
+    return data
 
 
 def _describe(value: Any) -> str:

@@ -30,7 +30,7 @@ def test_a_time_zone_alias_is_a_warning_naming_the_canonical_zone(tmp_path: Path
     [warning] = result.problems
     assert warning.severity == "warning"
     assert "'US/Central' is an alias of 'America/Chicago'" in warning.message
-    assert str(warning).startswith(f"{path}:11:")
+    assert str(warning).startswith(f"{path}:12:")
 
 
 def test_the_chain_that_fits_the_target_passes(tmp_path: Path) -> None:
@@ -63,14 +63,14 @@ def test_two_teams_may_not_share_an_on_call_group_handle(tmp_path: Path) -> None
     first = write(tmp_path, "a.yaml", minimal() + group)
     second = write(tmp_path, "b.yaml", minimal(**{"name: Payments": "name: Billing"}) + group)
     [problem] = load_policies([str(first), str(second)]).problems
-    assert str(problem).startswith(f"{second}:22:13: user group @oncall is also declared in")
+    assert str(problem).startswith(f"{second}:23:13: user group @oncall is also declared in")
 
 
 def test_emails_are_stored_lower_cased(tmp_path: Path) -> None:
-    text = minimal(**{"pat@example.com": "Pat@Example.COM"})
+    text = minimal(**{"lee@example.com": "Lee@Example.COM"})
     [loaded] = load_policies([str(write(tmp_path, "p.yaml", text))]).policies
-    assert loaded.policy.team.members[0].email == "pat@example.com"
-    assert loaded.policy.on_call.technical_manager.person == "pat@example.com"
+    assert loaded.policy.team.members[2].email == "lee@example.com"
+    assert loaded.policy.on_call.technical_manager.person == "lee@example.com"
 
 
 def test_hand_off_notes_in_an_undeclared_channel_are_a_warning(tmp_path: Path) -> None:
