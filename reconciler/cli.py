@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Keep the on-call group, channel duty and hand-off post in step (for a scheduler).",
     ),
     "import": ("reconciler.commands.import_", "Write a policy from what OpsGenie and Slack hold."),
+    "init": (
+        "reconciler.commands.init",
+        "Make a team's policy repository: policies/, schema, pre-commit, workflows.",
+    ),
     "schema": ("reconciler.commands.schema", "Print the policy JSON Schema."),
     "sandbox": (
         "reconciler.commands.sandbox",

@@ -15,16 +15,17 @@ from reconciler.policy.structure import validate_structure
 from reconciler.settings import Settings
 
 
-def run(
+def imported_policy(
     settings: Settings,
     team_name: str,
-    out: str | None,
-    channels: list[str],
-    group: str | None,
-    notes_url: str | None,
-    notes_channel: str | None,
-    force: bool = False,
-) -> int:
+    channels: list[str] | None = None,
+    group: str | None = None,
+    notes_url: str | None = None,
+    notes_channel: str | None = None,
+    display: str = "<import>",
+) -> str:
+    """The policy text for `team_name`, as the vendors hold it now; it always validates."""
+    channels = channels or []
     readers = connect.readers(settings)
     try:
         team = readers.oncall.team(team_name)
@@ -55,11 +56,27 @@ def run(
         routing,
     )
     text = render_policy(source, f"at {connect.now(settings):%Y-%m-%d %H:%M %Z}")
-    policy, problems = validate_structure(load_bytes(text.encode(), out or "<import>"))
+    policy, problems = validate_structure(load_bytes(text.encode(), display))
     if policy is None:  # a bug in the importer: never write a file that does not validate
         raise ReconcileError(
             "the imported policy does not validate: " + "; ".join(str(p) for p in problems)
         )
+    return text
+
+
+def run(
+    settings: Settings,
+    team_name: str,
+    out: str | None,
+    channels: list[str],
+    group: str | None,
+    notes_url: str | None,
+    notes_channel: str | None,
+    force: bool = False,
+) -> int:
+    text = imported_policy(
+        settings, team_name, channels, group, notes_url, notes_channel, out or "<import>"
+    )
     if out:
         inputs = [settings.sandbox] if settings.sandbox else []
         write_output(Path(out), text, inputs=inputs, force=force)
