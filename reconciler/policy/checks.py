@@ -124,9 +124,7 @@ class _Checker:
     def technical_manager(self) -> None:
         tm = self.policy.on_call.technical_manager
         loc = ("on_call", "technical_manager")
-        if (tm.person is None) == (tm.rotation is None):
-            self.error(loc, "technical_manager needs exactly one of 'person' or 'rotation'")
-            return
+        # Exactly one of person and rotation: the model holds that (and so does the schema).
         if tm.person is not None and tm.person not in {m.email for m in self.policy.team.members}:
             self.error(
                 (*loc, "person"),
@@ -186,19 +184,14 @@ class _Checker:
                     f"purpose of #{channel.name} is {len(channel.purpose)} characters; "
                     f"Slack allows {SLACK_PURPOSE_LIMIT}",
                 )
+        # (fallback with nobody to fall back to: the model refuses it, and so does the schema)
         group = slack.on_call_group
-        if group is not None:
-            if group.handle in names:
-                self.error(
-                    ("slack", "on_call_group", "handle"),
-                    f"handle @{group.handle} is also a channel name; Slack requires handles to "
-                    "differ from channel names",
-                )
-            if group.when_nobody_on_call == "fallback" and not group.fallback_members:
-                self.error(
-                    ("slack", "on_call_group", "fallback_members"),
-                    "when_nobody_on_call: fallback needs at least one fallback_members entry",
-                )
+        if group is not None and group.handle in names:
+            self.error(
+                ("slack", "on_call_group", "handle"),
+                f"handle @{group.handle} is also a channel name; Slack requires handles to "
+                "differ from channel names",
+            )
         notes = self.policy.handoff_notes
         if notes is not None and notes.channel not in names:
             self.warn(

@@ -169,3 +169,59 @@ def test_schema_and_model_agree_on_mutated_policies(data: st.DataObject) -> None
     value = data.draw(st.sampled_from(EDGE_VALUES))
     mutated = _mutate(base, path, action, value)
     assert VALIDATOR.is_valid(mutated) == _model_accepts(mutated), (path, action, value)
+
+
+def test_every_property_and_section_teaches() -> None:
+    """A title and a description for every property, an example for every value an editor
+    completes, a description for every section: what an editor shows while typing."""
+    schema = policy_schema()
+    nodes = [("policy", schema), *schema["$defs"].items()]
+    for name, node in nodes:
+        assert node.get("description"), f"section {name} has no description"
+        for key, prop in node.get("properties", {}).items():
+            assert prop.get("title") and prop.get("description"), f"{name}.{key}"
+            if "$ref" not in prop:
+                assert prop.get("examples"), f"{name}.{key} has no example"
+
+
+def test_optional_sections_are_not_typed_null() -> None:
+    assert '"null"' not in json.dumps(policy_schema())
+
+
+def _with(base: Any, path: tuple[Any, ...], value: Any) -> Any:
+    return _mutate(base, path, "replace", value)
+
+
+STRUCTURAL_RULES = {
+    "a manager who is a person and a rotation": (
+        ("on_call", "technical_manager"),
+        lambda tm, eng: {"person": "pat@example.com", "rotation": eng},
+    ),
+    "a manager who is neither": (("on_call", "technical_manager"), lambda tm, eng: {}),
+    "a weekly shift without a weekday": (
+        ("on_call", "engineer", "handoff"),
+        lambda tm, eng: {k: v for k, v in eng["handoff"].items() if k != "weekday"},
+    ),
+    "an empty optional key": (("slack",), lambda tm, eng: None),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(STRUCTURAL_RULES))
+def test_schema_and_model_agree_on_the_structural_rules(rule: str) -> None:
+    base = load_file(HERE / "good" / "minimal.yaml").data
+    path, make = STRUCTURAL_RULES[rule]
+    broken = _with(
+        base, path, make(base["on_call"]["technical_manager"], base["on_call"]["engineer"])
+    )
+    assert not VALIDATOR.is_valid(broken)
+    assert not _model_accepts(broken)
+
+
+@pytest.mark.parametrize("members", [[], ["pat@example.com"]])
+def test_schema_and_model_agree_on_fallback_members(members: list[str]) -> None:
+    base = load_file(HERE / "good" / "minimal.yaml").data
+    group = {"handle": "oncall", "name": "On call", "when_nobody_on_call": "fallback"}
+    if members:
+        group["fallback_members"] = members
+    doc = {**base, "slack": {"on_call_group": group}}
+    assert VALIDATOR.is_valid(doc) == _model_accepts(doc) == bool(members)
