@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.plan.conftest import Run
-from tests.plan.test_first_apply import PAYMENTS
+from tests.plan.conftest import PAYMENTS, Run
 
 
 def test_import_adopts_an_existing_team_then_plans_nothing(run: Run, tmp_path: Path) -> None:

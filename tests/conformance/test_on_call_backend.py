@@ -24,31 +24,9 @@ from reconciler.sandbox.seed import seed_state
 from reconciler.sandbox.state import SandboxState
 from reconciler.settings import Settings
 from tests.conformance import memory_backend
-from tests.plan.conftest import write_policy
+from tests.plan.conftest import PAYMENTS, write_policy
 
-POLICY = """\
-team:
-  name: Payments
-  members:
-    - {email: parker.eng@example.com, role: admin}
-    - email: sage.eng@example.com
-    - email: logan.eng@example.com
-on_call:
-  engineer:
-    participants: [parker.eng@example.com, sage.eng@example.com, logan.eng@example.com]
-    shift_length: 1w
-    handoff: {weekday: monday, time: "10:00", time_zone: America/Chicago}
-    first_handoff: 2026-01-05
-  technical_manager:
-    person: parker.eng@example.com
-escalation:
-  steps:
-    - page: engineer_on_call
-      acknowledge_within: 10m
-    - page: technical_manager
-      acknowledge_within: 5m
-  initial_response_target: 20m
-"""
+POLICY = PAYMENTS
 NOW = "2027-03-10T18:00:00+00:00"  # a Wednesday, five days before the March change
 
 

@@ -17,30 +17,10 @@ from reconciler.cli import main
 from reconciler.sandbox.seed import SEED_NOW, seed_state
 from reconciler.sandbox.state import SandboxState
 from tests.helpers import served_sandbox
-from tests.plan.conftest import delivery, write_policy
+from tests.plan.conftest import PAYMENTS, delivery, write_policy
 
 pytestmark = pytest.mark.e2e
 HANDOFF = "2026-12-07T16:05:00+00:00"  # Monday 10:05 CST, five minutes after a handoff
-PAYMENTS = """\
-team:
-  name: Payments
-  members:
-    - {email: parker.eng@example.com, role: admin}
-    - email: sage.eng@example.com
-on_call:
-  engineer:
-    participants: [parker.eng@example.com, sage.eng@example.com]
-    shift_length: 1w
-    handoff: {weekday: monday, time: "09:00", time_zone: Europe/Berlin}
-    first_handoff: 2026-01-05
-  technical_manager:
-    person: parker.eng@example.com
-escalation:
-  steps:
-    - page: engineer_on_call
-      acknowledge_within: 10m
-  initial_response_target: 15m
-"""
 
 
 def _env(address: str, now: str) -> dict[str, str]:

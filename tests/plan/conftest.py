@@ -56,6 +56,8 @@ def write_policy(tmp_path: Path, text: str, name: str = "delivery.yaml") -> str:
 
 
 DELIVERY = Path(__file__).resolve().parents[1] / "fixtures" / "policies" / "delivery.yaml"
+# A second team, for tests that make one from nothing.
+PAYMENTS = (Path(__file__).resolve().parents[1] / "fixtures" / "payments.yaml").read_text()
 
 
 def delivery(**replacements: str) -> str:

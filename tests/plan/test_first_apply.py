@@ -5,30 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.plan.conftest import Run, write_policy
+from tests.plan.conftest import PAYMENTS, Run, write_policy
 
-PAYMENTS = """\
-team:
-  name: Payments
-  members:
-    - {email: parker.eng@example.com, role: admin}
-    - email: sage.eng@example.com
-    - email: logan.eng@example.com
-on_call:
-  engineer:
-    participants: [parker.eng@example.com, sage.eng@example.com, logan.eng@example.com]
-    shift_length: 1w
-    handoff: {weekday: wednesday, time: "09:00", time_zone: America/Chicago}
-    first_handoff: 2026-01-07
-  technical_manager:
-    person: parker.eng@example.com
-escalation:
-  steps:
-    - page: engineer_on_call
-      acknowledge_within: 10m
-    - page: technical_manager
-      acknowledge_within: 5m
-  initial_response_target: 20m
+PAYMENTS_WITH_SLACK = (
+    PAYMENTS
+    + """\
 slack:
   channels:
     - name: payments-oncall
@@ -42,12 +23,13 @@ handoff_notes:
   url: https://docs.example.com/payments/handoff
   channel: payments-oncall
 """
+)
 
 
 def test_the_first_apply_of_a_new_team_with_an_on_call_group_exits_0(
     run: Run, tmp_path: Path
 ) -> None:
-    policies = write_policy(tmp_path, PAYMENTS, "payments.yaml")
+    policies = write_policy(tmp_path, PAYMENTS_WITH_SLACK, "payments.yaml")
     assert run("plan", policies, "--no-readiness") == 0
     assert "follow-up: once apply has made Payments_eoc_schedule" in run.out
     assert run("apply", "--policies", policies, "--auto-approve") == 0, run.out + run.err
