@@ -271,3 +271,24 @@ class ReadOnlyHttp:
 
     def close(self) -> None:
         self._http.close()
+
+
+class VendorReader:
+    """What every vendor reader shares: it holds a ReadOnlyHttp and nothing that can write."""
+
+    def __init__(self, http: ReadOnlyHttp) -> None:
+        self._http = http
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._http!r})"
+
+    @property
+    def calls(self) -> dict[str, int]:
+        return self._http.calls
+
+    def close(self) -> None:
+        self._http.close()
+
+    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """Reads of many objects at once, with the client's bounded concurrency."""
+        return self._http.parallel(fn, items)

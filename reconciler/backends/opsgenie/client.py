@@ -8,10 +8,9 @@ named object. See ../shared/reference/opsgenie-api.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -28,12 +27,10 @@ from reconciler.clients.errors import (
     StillReferenced,
     Unprocessable,
 )
-from reconciler.clients.http import Http, ReadOnlyHttp, VendorRules
+from reconciler.clients.http import Http, ReadOnlyHttp, VendorReader, VendorRules
 from reconciler.clients.secrets import Secret, from_env
 from reconciler.errors import ReconcileError
 
-T = TypeVar("T")
-R = TypeVar("R")
 VENDOR = "OpsGenie"
 HOSTS = {"us": "https://api.opsgenie.com", "eu": "https://api.eu.opsgenie.com"}
 PAGE = 100
@@ -136,26 +133,12 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-class OpsGenieReader:
+class OpsGenieReader(VendorReader):
     """Reads only; holds a ReadOnlyHttp, which has no way to send anything but GET."""
 
     def __init__(self, http: ReadOnlyHttp) -> None:
-        self._http = http
+        super().__init__(http)
         self._usernames: dict[str, str] | None = None
-
-    def __repr__(self) -> str:
-        return f"OpsGenieReader({self._http!r})"
-
-    @property
-    def calls(self) -> dict[str, int]:
-        return self._http.calls
-
-    def close(self) -> None:
-        self._http.close()
-
-    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        """Reads of many objects at once, with the client's bounded concurrency."""
-        return self._http.parallel(fn, items)
 
     # -- plumbing ----------------------------------------------------------------------------
 

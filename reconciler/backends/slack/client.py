@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -26,13 +25,11 @@ from reconciler.clients.errors import (
     SlackError,
     Unprocessable,
 )
-from reconciler.clients.http import Http, Pacer, ReadOnlyHttp, VendorRules
+from reconciler.clients.http import Http, Pacer, ReadOnlyHttp, VendorReader, VendorRules
 from reconciler.clients.secrets import Secret, from_env
 from reconciler.errors import ReconcileError
 
 log = logging.getLogger("reconciler.slack")
-T = TypeVar("T")
-R = TypeVar("R")
 VENDOR = "Slack"
 DEFAULT_URL = "https://slack.com/api"
 PAGE = 200  # Slack's advice for cursor pages
@@ -270,33 +267,19 @@ class _Calls:
             log.warning("Slack says %s", text)
 
 
-class SlackReader:
+class SlackReader(VendorReader):
     """Reads only; holds a ReadOnlyHttp that refuses every method but Slack's read methods."""
 
     max_pages = MAX_PAGES
 
     def __init__(self, http: ReadOnlyHttp) -> None:
-        self._http = http
+        super().__init__(http)
         self._calls = _Calls()
         self._me: live.SlackIdentity | None = None
-
-    def __repr__(self) -> str:
-        return f"SlackReader({self._http!r})"
 
     @property
     def warnings(self) -> list[str]:
         return self._calls.warnings
-
-    @property
-    def calls(self) -> dict[str, int]:
-        return self._http.calls
-
-    def close(self) -> None:
-        self._http.close()
-
-    def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        """Reads of many objects at once, with the client's bounded concurrency."""
-        return self._http.parallel(fn, items)
 
     def _get(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self._http.get(f"/{method}", params, pace_key=method, operation=method)
