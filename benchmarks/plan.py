@@ -100,14 +100,15 @@ def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
 
 def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     """Runs in a fresh process so that peak memory is the plan's own."""
-    from reconciler import engine
-    from reconciler.backends import factory
-    from reconciler.connect import sandbox_parts
+    from reconciler import connect, engine
+    from reconciler.backends import registry
+    from reconciler.backends.base import Readers
     from reconciler.settings import Settings
 
     settings = Settings(sandbox=Path(sandbox))
-    transport, og_config, sl_config = sandbox_parts(settings)
-    readers = factory.readers(og_config, sl_config, transport=transport)
+    via = connect.connection(settings)
+    transport = via.transport  # kept to count the calls the plan made
+    readers = Readers(registry.on_call_backend().reader(via), registry.chat_backend().reader(via))
     started = time.perf_counter()
     planned = engine.plan(settings, [policies], readers=readers, readiness=readiness == "yes")
     wall = time.perf_counter() - started
@@ -136,8 +137,10 @@ def run(teams: int, latency_ms: int, readiness: bool = True) -> dict:
             [sys.executable, __file__, "--child", str(sandbox), str(policies), flag],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if out.returncode != 0:
+            sys.exit(f"benchmark child failed:\n{out.stderr}")
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
