@@ -5,7 +5,7 @@ Prints API calls by endpoint, wall time and peak memory (goals: reads grow with 
 channels or people beyond paging; under 10 s; under 200 MB). A smaller run (10 teams) is printed
 beside it so the growth can be read off. Asserts nothing.
 
-    .venv/bin/python benchmarks/plan.py [--teams 100] [--latency-ms 50]
+    .venv/bin/python benchmarks/plan.py [--teams 100] [--latency-ms 50] [--limits]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ PEOPLE_PER_TEAM = 6
 CHANNELS = 2000
 
 
-def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
+def build(directory: Path, teams: int, latency_ms: int, limits: bool = False) -> tuple[Path, Path]:
     """A sandbox file and a folder of policies for `teams` teams."""
     from reconciler.sandbox.opsgenie import create_team_defaults
     from reconciler.sandbox.seed import seed_state
@@ -93,6 +93,8 @@ def build(directory: Path, teams: int, latency_ms: int) -> tuple[Path, Path]:
         "seed": 1,
         "rules": [{"match": ".", "kind": "latency", "ms": latency_ms}],
     }
+    if limits:  # the sandbox's model of both vendors' rate limits (sandbox/faults.py)
+        state.data["rate_limits"] = {"enabled": True}
     state.path = directory / "sandbox.json"
     state.save()
     return state.path, policies
@@ -129,9 +131,9 @@ def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     )
 
 
-def run(teams: int, latency_ms: int, readiness: bool = True) -> dict:
+def run(teams: int, latency_ms: int, readiness: bool = True, limits: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        sandbox, policies = build(Path(tmp), teams, latency_ms)
+        sandbox, policies = build(Path(tmp), teams, latency_ms, limits)
         flag = "yes" if readiness else "no"
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(sandbox), str(policies), flag],
@@ -148,13 +150,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--limits", action="store_true", help="both vendors' rate limits on")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
-    small = run(max(1, args.teams // 10), args.latency_ms)
-    big = run(args.teams, args.latency_ms)
+    small = run(max(1, args.teams // 10), args.latency_ms, limits=args.limits)
+    big = run(args.teams, args.latency_ms, limits=args.limits)
     print(f"{'endpoint':45} {small['teams']:>6} teams {big['teams']:>6} teams")
     for endpoint in sorted(set(small["calls"]) | set(big["calls"])):
         few, many = small["calls"].get(endpoint, 0), big["calls"].get(endpoint, 0)
@@ -167,12 +170,13 @@ def main() -> None:
         f"{big['peak_mib']:>12.0f}  (goal < 200 MB)"
     )
     print(f"{'changes planned':45} {small['changes']:>12} {big['changes']:>12}")
-    lean = run(args.teams, args.latency_ms, readiness=False)
+    lean = run(args.teams, args.latency_ms, readiness=False, limits=args.limits)
     lean_calls = sum(lean["calls"].values())
     print(f"{'with --no-readiness: calls, wall (s)':45} {lean_calls:>25} {lean['wall']:>8.2f}")
     print(
         f"people {big['teams'] * PEOPLE_PER_TEAM}, Slack channels {CHANNELS}, "
         f"{args.latency_ms} ms added to every request"
+        + (", both vendors' rate limits on" if args.limits else "")
     )
 
 

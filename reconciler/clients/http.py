@@ -12,6 +12,7 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,35 +45,98 @@ class RetryPolicy:
 
 
 class Pacer:
-    """Token buckets by key (a Slack method tier): bursts allowed, the long-run rate kept."""
+    """Token buckets by key (a Slack method, an OpsGenie request domain): bursts allowed, the
+    long-run rate kept, and a throttle waited out by every thread together.
+
+    A key with no rate goes unpaced until the vendor first throttles it. An adaptive pacer
+    (OpsGenie, whose limits depend on the account's plan and are not published) then learns a
+    rate: half the rate it was sent at, halved again at each later throttle (no recovery within
+    a run: a run is short, and a throttle costs more than a slower pace).
+    """
+
+    MIN_RATE = 0.5  # requests a second: the floor an adaptive key is never slowed below
 
     def __init__(
         self,
         rates: Mapping[str, tuple[int, float]],  # key -> (burst capacity, tokens per second)
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        adaptive: bool = False,
     ) -> None:
         self._rates = dict(rates)
         self._tokens = {key: float(cap) for key, (cap, _) in self._rates.items()}
         self._stamp = {key: clock() for key in self._rates}
+        self._held: dict[str, float] = {}  # key -> when its throttle ends
+        self._sent: dict[str, deque[float]] = {}  # key -> send times in the last second
         self._clock, self._sleep = clock, sleep
+        self._adaptive = adaptive
         self._lock = threading.Lock()
+        self._released = threading.Condition(self._lock)
 
     def acquire(self, key: str | None) -> None:
-        if key is None or key not in self._rates:
+        if key is None:
             return
-        capacity, per_second = self._rates[key]
         while True:
-            with self._lock:
-                now = self._clock()
-                elapsed = now - self._stamp[key]
-                self._tokens[key] = min(capacity, self._tokens[key] + elapsed * per_second)
-                self._stamp[key] = now
-                if self._tokens[key] >= 1:
-                    self._tokens[key] -= 1
-                    return
-                wait = (1 - self._tokens[key]) / per_second
+            with self._released:
+                held = self._held.get(key, 0.0) - self._clock()
+                if held > 0:  # a throttle: wait with the others until its leader is done
+                    self._released.wait(timeout=held)
+                    continue
+                wait = self._take(key, self._clock())
+            if wait <= 0:
+                return
             self._sleep(wait)
+
+    def _take(self, key: str, now: float) -> float:
+        """0 when a request may go now (its token taken), else how long to wait."""
+        if self._adaptive:
+            sent = self._sent.setdefault(key, deque())
+            while sent and sent[0] <= now - 1.0:
+                sent.popleft()
+            sent.append(now)
+        if key not in self._rates:
+            return 0.0
+        capacity, per_second = self._rates[key]
+        elapsed = max(0.0, now - self._stamp[key])
+        self._tokens[key] = min(capacity, self._tokens[key] + elapsed * per_second)
+        self._stamp[key] = max(now, self._stamp[key])
+        if self._tokens[key] >= 1 - 1e-9:  # a hair short is float rounding, not a wait
+            self._tokens[key] = max(0.0, self._tokens[key] - 1)
+            return 0.0
+        return (1 - self._tokens[key]) / per_second
+
+    def throttled(self, key: str, seconds: float) -> bool:
+        """The vendor said wait: hold the key for every thread, and (adaptive) slow it down once
+        per throttle, not once for each request that was already in flight. True for the
+        thread that leads the wait (it sleeps, then calls `release`); the rest wait in acquire."""
+        with self._lock:
+            now = self._clock()
+            if self._held.get(key, 0.0) > now:
+                return False  # already held: these answers are the same throttle
+            self._held[key] = now + seconds
+            if self._adaptive:
+                self._slow_down(key, now, seconds)
+            return True
+
+    def release(self, key: str) -> None:
+        with self._released:
+            self._held.pop(key, None)
+            if key in self._stamp:
+                self._stamp[key] = min(self._stamp[key], self._clock())
+            self._released.notify_all()
+
+    def _slow_down(self, key: str, now: float, seconds: float) -> None:
+        if key in self._rates:
+            known = self._rates[key][1]
+        else:  # the rate it was sent at, over the last second or since the first request
+            sent = self._sent.get(key) or deque([now])
+            known = len(sent) / min(1.0, max(0.05, now - sent[0]))
+        rate = max(self.MIN_RATE, known / 2)
+        self._rates[key] = (max(1, int(rate)), rate)
+        self._tokens[key] = 0.0
+        self._stamp[key] = now + seconds
+        log.info("%s: paced at %.1f requests a second after a throttle", key, rate)
 
 
 @dataclass(frozen=True)
@@ -85,6 +149,8 @@ class VendorRules:
     # An answer that says "rate limited" without a 429 (Slack's chat.postMessage can): the
     # vendor did not act on it, so it is waited out like a 429, for writes too.
     limited_answer: Callable[[httpx.Response], bool] = lambda _response: False
+    # The pacing key of a request the caller did not name one for (OpsGenie: its domain).
+    pace_key: Callable[[str, str], str | None] = lambda _method, _path: None
 
 
 class Http:
@@ -141,6 +207,7 @@ class Http:
         operation: str | None = None,
     ) -> httpx.Response:
         operation = operation or f"{method} {path}"
+        pace_key = pace_key or self.rules.pace_key(method, path)
         attempt = rate_limited = 0
         while True:
             if self.pacer is not None:
@@ -181,7 +248,15 @@ class Http:
                     log.info(
                         "%s: rate limited by %s; waiting %.1f s", operation, self.rules.vendor, wait
                     )
-                    self._sleep(wait)
+                    if self.pacer is None or pace_key is None:
+                        self._sleep(wait)
+                    elif self.pacer.throttled(pace_key, wait):  # every thread waits, together
+                        try:
+                            self._sleep(wait)
+                        finally:
+                            self.pacer.release(pace_key)
+                    else:  # caught in a throttle another request leads: not this one's wait
+                        rate_limited -= 1
                     continue
                 raise RateLimited(
                     self.rules.vendor,

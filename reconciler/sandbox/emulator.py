@@ -128,7 +128,9 @@ class Emulator:
             per_minute = SLACK_TIER_PER_MINUTE[slack_api.TIER.get(name, 3)]
             wait = self.limiter.wait_needed(f"slack:{name}", per_minute, per_minute / 60)
         else:
-            capacity, per_second = OPSGENIE_BUCKET
+            # A test or rehearsal may set its own bucket: [capacity, per second].
+            bucket = (self.state.data.get("rate_limits") or {}).get("opsgenie_bucket")
+            capacity, per_second = bucket or OPSGENIE_BUCKET
             domain = opsgenie_domain(request.path)
             wait = self.limiter.wait_needed(f"opsgenie:{domain}", capacity, per_second)
         return wait or None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.backends.opsgenie import client as opsgenie
 from reconciler.clients.errors import ServerError, TransportError
 from tests.sandbox.conftest import Sandbox
 
@@ -100,3 +101,20 @@ def test_opsgenie_rate_limits_answer_429_with_its_headers(sandbox: Sandbox) -> N
     assert throttled
     assert throttled[0].headers["X-RateLimit-State"] == "THROTTLED"
     assert throttled[0].headers["X-RateLimit-Period-In-Sec"] == "1"
+
+
+def test_parallel_opsgenie_reads_wait_out_a_throttle_together(sandbox: Sandbox) -> None:
+    """Sixteen readers against a small bucket: without shared pacing they retry in a stampede
+    and give up; with it, the first throttle holds them all and the pacer learns a rate."""
+    if sandbox.emulator is None:
+        pytest.skip("the bucket is measured in real time; exercised in-process")
+    sandbox.edit(
+        lambda data: data["rate_limits"].update({"enabled": True, "opsgenie_bucket": [5, 200.0]})
+    )
+    oncall = sandbox.clients.oncall
+    oncall._write_http.pacer = opsgenie.pacer()  # what make_http gives a real run
+    answers = oncall._write_http.parallel(lambda _: oncall.escalations(), range(300))
+    assert len(answers) == 300
+    throttled = [r for _, r in sandbox.recording.exchanges if r.status_code == 429]
+    assert throttled  # the bucket was met, and waited out
+    assert len(throttled) < 60
