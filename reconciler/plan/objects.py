@@ -15,7 +15,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from reconciler.plan.changes import Change, FieldChange
+from reconciler.plan.changes import Action, Change, FieldChange
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,14 @@ class Target:
     name: str
     team: str
 
+    def change(self, action: Action, reason: str, *more: Any, **extra: Any) -> Change:
+        return Change(self.vendor, self.kind, self.name, self.team, action, reason, *more, **extra)
+
     def no_op(self, reason: str = "as declared", **extra: Any) -> Change:
-        return Change(self.vendor, self.kind, self.name, self.team, "no-op", reason, **extra)
+        return self.change("no-op", reason, **extra)
 
     def clash(self) -> Change:
-        return Change(
-            self.vendor,
-            self.kind,
-            self.name,
-            self.team,
+        return self.change(
             "create",
             f"{self.kind} {self.name!r} is wanted",
             blocked=f"a {self.kind} named {self.name!r} exists but does not carry reconcile's "

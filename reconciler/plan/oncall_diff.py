@@ -48,11 +48,7 @@ def diff_team(
     target = Target(VENDOR, "team", team.name, team.name)
 
     def create() -> Change:
-        return Change(
-            VENDOR,
-            "team",
-            team.name,
-            team.name,
+        return target.change(
             "create",
             "declared, not in OpsGenie",
             fields=(
@@ -77,11 +73,7 @@ def diff_team(
         )
         admin = any(role == "admin" for _, role in members)
         blocked = "the team would be left without an admin" if op.members and not admin else None
-        return Change(
-            VENDOR,
-            "team",
-            team.name,
-            team.name,
+        return target.change(
             "update",
             "differs from the policy",
             fields,
@@ -120,15 +112,12 @@ def _diff_schedule(
     team: DesiredTeam, want: DesiredSchedule, state: LiveState, now: datetime
 ) -> tuple[list[Change], list[OnCallImpact]]:
     have = state.schedules.get(want.name.lower())
+    subject = Target(VENDOR, "schedule", want.name, team.name)
     rotation = want.rotation
     if have is None:
         sent = target(rotation, None, now)
         return [
-            Change(
-                VENDOR,
-                "schedule",
-                want.name,
-                team.name,
+            subject.change(
                 "create",
                 "declared, not in OpsGenie",
                 fields=(FieldChange("time_zone", None, want.time_zone),),
@@ -139,11 +128,7 @@ def _diff_schedule(
                     time_zone=want.time_zone,
                 ),
             ),
-            Change(
-                VENDOR,
-                "rotation",
-                f"{want.name}/{rotation.name}",
-                team.name,
+            Target(VENDOR, "rotation", f"{want.name}/{rotation.name}", team.name).change(
                 "create",
                 "declared, not in OpsGenie",
                 fields=(
@@ -160,11 +145,7 @@ def _diff_schedule(
     def update(fields: tuple[FieldChange, ...]) -> Change:
         assert have is not None
         changed = {f.field: f.after for f in fields}
-        return Change(
-            VENDOR,
-            "schedule",
-            want.name,
-            team.name,
+        return subject.change(
             "update",
             "differs from the policy",
             fields,
@@ -179,7 +160,7 @@ def _diff_schedule(
         )
 
     schedule_change = diff_object(
-        Target(VENDOR, "schedule", want.name, team.name),
+        subject,
         exists=True,  # a missing schedule was handled above, with its rotation
         owned=is_owned(have.description),
         adopt=team.policy.management.adopt,
@@ -196,7 +177,7 @@ def _diff_schedule(
             "owner_team": team.name,
         },
         skip=_unmanaged(team, "schedule", want.name),
-        create=lambda: Target(VENDOR, "schedule", want.name, team.name).clash(),
+        create=lambda: subject.clash(),
         update=update,
     )
     if schedule_change.blocked:
@@ -209,11 +190,9 @@ def _diff_schedule(
     rotation_changes, impacts = _diff_rotation(team, want, have, ours[0] if ours else None, now)
     changes += rotation_changes
     changes += [
-        Change(
-            VENDOR,
-            "rotation",
-            f"{want.name}/{rotation.name} (a second copy)",
-            team.name,
+        Target(
+            VENDOR, "rotation", f"{want.name}/{rotation.name} (a second copy)", team.name
+        ).change(
             "delete",
             "a second rotation of this name, left by an interrupted replace",
             operation=ops.DeleteRotation(
@@ -246,16 +225,13 @@ def _diff_rotation(
 ) -> tuple[list[Change], list[OnCallImpact]]:
     desired = want.rotation
     name = f"{want.name}/{desired.name}"
+    subject = Target(VENDOR, "rotation", name, team.name)
     current = as_rotation(rotation, have.time_zone) if rotation else None
     sent = target(desired, current, now)
     body = operation_body(desired, sent)
     if rotation is None:
         return [
-            Change(
-                VENDOR,
-                "rotation",
-                name,
-                team.name,
+            subject.change(
                 "create",
                 "declared, not in OpsGenie",
                 fields=(FieldChange("participants", None, list(sent.participants)),),
@@ -267,7 +243,7 @@ def _diff_rotation(
     if "participants" in _unmanaged(team, "rotation", name) or unchanged(
         current, rotation, desired, sent, now
     ):
-        return [Change(VENDOR, "rotation", name, team.name, "no-op", "as declared")], []
+        return [subject.no_op()], []
     before_people = [p.name or "(nobody)" for p in rotation.participants]
     fields = [
         FieldChange("participants", before_people, list(sent.participants)),
@@ -293,11 +269,7 @@ def _diff_rotation(
         else f"{the_impact.now_before} is no longer rostered: {the_impact.now_after} takes over now"
     )
     return [
-        Change(
-            VENDOR,
-            "rotation",
-            name,
-            team.name,
+        subject.change(
             "replace" if replace else "update",
             "the policy has no time restriction or end date, and OpsGenie cannot clear those in "
             "place: the rotation is replaced, the new one created before the old one is deleted"
@@ -315,14 +287,11 @@ def _diff_rotation(
 def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
     name = team.escalation_name
     have = state.escalations.get(name.lower())
+    subject = Target(VENDOR, "escalation", name, team.name)
     rules = [_rule_op(r) for r in team.escalation_rules]
 
     def create() -> Change:
-        return Change(
-            VENDOR,
-            "escalation",
-            name,
-            team.name,
+        return subject.change(
             "create",
             "declared, not in OpsGenie",
             fields=(FieldChange("rules", None, _rules(team.escalation_rules)),),
@@ -334,11 +303,7 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
     def update(fields: tuple[FieldChange, ...]) -> Change:
         assert have is not None
         changed = {f.field for f in fields}
-        return Change(
-            VENDOR,
-            "escalation",
-            name,
-            team.name,
+        return subject.change(
             "update",
             "differs from the policy",
             fields,
@@ -359,7 +324,7 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
 
     return [
         diff_object(
-            Target(VENDOR, "escalation", name, team.name),
+            subject,
             exists=have is not None,
             owned=have is not None and is_owned(have.description),
             adopt=team.policy.management.adopt,
@@ -398,11 +363,7 @@ def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
     ours.sort(key=lambda r: (r.time_restriction is not None, r.order))
     have = ours[0] if ours else None
     return _diff_one_routing(team, want, have) + [
-        Change(
-            VENDOR,
-            "routing_rule",
-            f"{want.name} (a second copy)",
-            team.name,
+        Target(VENDOR, "routing_rule", f"{want.name} (a second copy)", team.name).change(
             "delete",
             "a second rule of this name, left by an interrupted replace",
             operation=ops.DeleteRoutingRule(team=team.name, rule_id=extra.id),
@@ -414,6 +375,7 @@ def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
 def _diff_one_routing(
     team: DesiredTeam, want: live.RoutingRule, have: live.RoutingRule | None
 ) -> list[Change]:
+    subject = Target(VENDOR, "routing_rule", want.name, team.name)
     op_rule = {
         "name": want.name,
         "notify_type": want.notify_type,
@@ -422,11 +384,7 @@ def _diff_one_routing(
     }
 
     def create() -> Change:
-        return Change(
-            VENDOR,
-            "routing_rule",
-            want.name,
-            team.name,
+        return subject.change(
             "create",
             "declared, not in OpsGenie",
             fields=(FieldChange("notify", None, f"escalation {want.notify_name}"),),
@@ -440,11 +398,7 @@ def _diff_one_routing(
         if "time_restriction" in names:
             # Whether a PATCH can clear a restriction is not documented [unverified]: replace
             # the rule, the new one first and the old one after, so alerts stay routed.
-            return Change(
-                VENDOR,
-                "routing_rule",
-                want.name,
-                team.name,
+            return subject.change(
                 "replace",
                 f"a time restriction ({have.time_restriction}) was added by hand: outside it, "
                 "alerts fall through to the next rule; OpsGenie cannot clear it in place",
@@ -458,11 +412,7 @@ def _diff_one_routing(
             if names == {"order"}
             else "differs from the policy"
         )
-        return Change(
-            VENDOR,
-            "routing_rule",
-            want.name,
-            team.name,
+        return subject.change(
             "update",
             reason,
             fields,
@@ -476,7 +426,7 @@ def _diff_one_routing(
 
     return [
         diff_object(
-            Target(VENDOR, "routing_rule", want.name, team.name),
+            subject,
             exists=have is not None,
             # Routing rules carry no description, hence no marker: ours by its name.
             before=lambda: {
@@ -504,22 +454,15 @@ def _diff_one_routing(
 
 
 def _stray(team: DesiredTeam, kind: str, name: str, delete: ops.Operation) -> Change:
+    subject = Target(VENDOR, kind, name, team.name)
     """An owned object the policy no longer declares."""
     if team.policy.management.delete_undeclared:
-        return Change(
-            VENDOR,
-            kind,
-            name,
-            team.name,
+        return subject.change(
             "delete",
             "owned by reconcile and no longer declared",
             operation=delete,
         )
-    return Change(
-        VENDOR,
-        kind,
-        name,
-        team.name,
+    return subject.change(
         "no-op",
         "no longer declared; kept because management.delete_undeclared is off",
     )

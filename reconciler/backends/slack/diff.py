@@ -25,15 +25,12 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
     skip = team.unmanaged_fields.get(f"slack_channel:{want.name}", frozenset())
     purpose = None if "purpose" in skip else want.purpose
     have = state.channels.get(want.name)
+    subject = Target(VENDOR, "slack_channel", name, team.name)
     if have is None:
         fields = [FieldChange("exists", False, True)]
         if purpose:
             fields.append(FieldChange("purpose", None, purpose))
-        return Change(
-            VENDOR,
-            "slack_channel",
-            name,
-            team.name,
+        return subject.change(
             "create",
             "declared, not in Slack",
             tuple(fields),
@@ -44,11 +41,7 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
             operation=ops.SlackChannel(name=want.name, create=True, join=False, purpose=purpose),
         )
     if have.is_archived:
-        return Change(
-            VENDOR,
-            "slack_channel",
-            name,
-            team.name,
+        return subject.change(
             "update",
             "declared, but archived",
             (FieldChange("archived", True, False),),
@@ -70,11 +63,7 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
         elif join:
             notes = ("the bot joins so it can keep the purpose and the on-call's membership",)
         changed = {f.field for f in fields}
-        return Change(
-            VENDOR,
-            "slack_channel",
-            name,
-            team.name,
+        return subject.change(
             "update",
             "differs from the policy",
             fields,
@@ -90,14 +79,14 @@ def _channel(team: DesiredTeam, want: DesiredChannel, state: LiveState) -> Chang
 
     # Slack objects are ours because the policy names them: no ownership marker to check.
     return diff_object(
-        Target(VENDOR, "slack_channel", name, team.name),
+        subject,
         exists=True,  # a missing or archived channel was handled above
         before=lambda: {
             "bot_is_member": have.bot_is_member or not needs_bot,
             "purpose": have.purpose,
         },
         after={"bot_is_member": True, "purpose": purpose if purpose is not None else have.purpose},
-        create=lambda: Target(VENDOR, "slack_channel", name, team.name).no_op(),
+        create=lambda: subject.no_op(),
         update=update,
     )
 
@@ -108,14 +97,11 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
     name = f"@{want.handle}"
     skip = team.unmanaged_fields.get(f"slack_user_group:{want.handle}", frozenset())
     have = state.groups.get(want.handle)
+    subject = Target(VENDOR, "slack_user_group", name, team.name)
     description = None if "description" in skip else want.description
     if have is None:
         clash = next((g for g in state.groups.values() if g.name == want.name), None)
-        return Change(
-            VENDOR,
-            "slack_user_group",
-            name,
-            team.name,
+        return subject.change(
             "create",
             "declared, not in Slack",
             (FieldChange("name", None, want.name), FieldChange("description", None, description)),
@@ -131,11 +117,7 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
             ),
         )
     if have.auto_type:
-        return Change(
-            VENDOR,
-            "slack_user_group",
-            name,
-            team.name,
+        return subject.change(
             "create",
             "declared",
             blocked=f"@{want.handle} is a group Slack manages itself",
@@ -144,11 +126,7 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
     def update(fields: tuple[FieldChange, ...]) -> Change:
         assert have is not None
         changed = {f.field: f.after for f in fields}
-        return Change(
-            VENDOR,
-            "slack_user_group",
-            name,
-            team.name,
+        return subject.change(
             "update",
             "differs from the policy",
             fields,
@@ -162,7 +140,7 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
 
     # Enabled follows who is on call (lifecycle.py); the rest is as declared.
     return diff_object(
-        Target(VENDOR, "slack_user_group", name, team.name),
+        subject,
         exists=True,  # a missing group was handled above
         before=lambda: {"name": have.name, "description": have.description},
         after={
@@ -170,6 +148,6 @@ def _group(team: DesiredTeam, state: LiveState) -> Change:
             "description": description if description is not None else have.description,
         },
         skip=frozenset({"name"}) & skip,
-        create=lambda: Target(VENDOR, "slack_user_group", name, team.name).no_op(),
+        create=lambda: subject.no_op(),
         update=update,
     )
