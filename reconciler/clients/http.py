@@ -90,12 +90,12 @@ class Pacer:
 
     def _take(self, key: str, now: float) -> float:
         """0 when a request may go now (its token taken), else how long to wait."""
-        if self._adaptive:
-            sent = self._sent.setdefault(key, deque())
-            while sent and sent[0] <= now - 1.0:
-                sent.popleft()
-            sent.append(now)
         if key not in self._rates:
+            if self._adaptive:  # kept only until a rate is learned from it
+                sent = self._sent.setdefault(key, deque())
+                while sent and sent[0] <= now - 1.0:
+                    sent.popleft()
+                sent.append(now)
             return 0.0
         capacity, per_second = self._rates[key]
         elapsed = max(0.0, now - self._stamp[key])
