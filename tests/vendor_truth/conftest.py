@@ -5,7 +5,7 @@ environment, as against the vendors)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,13 @@ import pytest
 
 from reconciler.cli import main
 from reconciler.sandbox.seed import seed_state
-from reconciler.sandbox.state import SandboxState
 from tests.helpers import served_sandbox
-from tests.plan.conftest import delivery, write_policy
+from tests.plan.conftest import Run, delivery, write_policy
 
 
-class Cli:
+class Cli(Run):
+    """The plan scenarios' runner, which can also reach the sandbox over TCP."""
+
     def __init__(
         self,
         mode: str,
@@ -28,18 +29,16 @@ class Cli:
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        self.mode, self.path, self.policies = mode, path, policies
-        self.capsys, self.monkeypatch = capsys, monkeypatch
+        super().__init__(path, capsys)
+        self.mode, self.policies, self.monkeypatch = mode, policies, monkeypatch
         self.address: str | None = None
-        self.out = self.err = ""
 
     def __call__(self, *args: str) -> int:
+        if self.mode != "tcp":
+            return super().__call__(*args)
         self.capsys.readouterr()
-        if self.mode == "tcp":
-            self.monkeypatch.setenv("RECONCILE_NOW", self.state().now().isoformat())
-            code = main(list(args))
-        else:
-            code = main(["--sandbox", str(self.path), *args])
+        self.monkeypatch.setenv("RECONCILE_NOW", self.state().now().isoformat())
+        code = main(list(args))
         captured = self.capsys.readouterr()
         self.out, self.err = captured.out, captured.err
         return code
@@ -53,14 +52,6 @@ class Cli:
 
     def converged(self) -> bool:
         return self("plan", self.policies, "--detailed-exitcode") == 0
-
-    def state(self) -> SandboxState:
-        return SandboxState.load(self.path)
-
-    def edit(self, change: Callable[[dict[str, Any]], None]) -> None:
-        state = self.state()
-        change(state.data)
-        state.save()
 
     def clock(self, when: str) -> None:
         assert main(["--sandbox", str(self.path), "sandbox", "clock", "set", when]) == 0
