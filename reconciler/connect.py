@@ -29,12 +29,14 @@ def connection(settings: Settings, **options: Any) -> Connection:
 
 def readers(settings: Settings, **options: Any) -> Readers:
     via = connection(settings, **options)
-    return Readers(registry.on_call_backend().reader(via), registry.chat_backend().reader(via))
+    oncall = registry.on_call_backend(settings.oncall_backend)
+    return Readers(oncall.reader(via), registry.chat_backend().reader(via))
 
 
 def writers(settings: Settings, **options: Any) -> Writers:
     via = connection(settings, **options)
-    return Writers(registry.on_call_backend().writer(via), registry.chat_backend().writer(via))
+    oncall = registry.on_call_backend(settings.oncall_backend)
+    return Writers(oncall.writer(via), registry.chat_backend().writer(via))
 
 
 def now(settings: Settings) -> datetime:

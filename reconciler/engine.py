@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reconciler import connect, output
@@ -38,6 +39,32 @@ def load(paths: list[str], target: str | None = None) -> list[LoadedPolicy]:
     return chosen
 
 
+def for_policies(settings: Settings, policies: list[LoadedPolicy]) -> Settings:
+    """Settings naming the on-call backend the policies ask for (`on_call.backend`, else the
+    environment's). One run speaks to one on-call backend: policies that name two are refused."""
+    default = os.environ.get("RECONCILE_ONCALL_BACKEND") or registry.DEFAULT_ON_CALL
+    chosen: dict[str, str] = {}
+    for loaded in policies:
+        chosen.setdefault(loaded.policy.on_call.backend or default, loaded.file)
+    if len(chosen) > 1:
+        named = ", ".join(f"{name} ({file})" for name, file in sorted(chosen.items()))
+        raise ReconcileError(
+            f"these policies use different on-call backends: {named}; plan or apply each "
+            "backend's policies in its own run"
+        )
+    return replace(settings, oncall_backend=next(iter(chosen), default))
+
+
+def backend_for(settings: Settings, paths: list[str], target: str | None = None) -> Settings:
+    """The same, before the run's clients are made; quiet, as `plan` reports the policies' own
+    problems when it loads them again."""
+    result = load_policies(paths)
+    if not result.ok:
+        return settings
+    chosen = [p for p in result.policies if target is None or p.policy.team.name == target]
+    return for_policies(settings, chosen)
+
+
 def plan(
     settings: Settings,
     paths: list[str],
@@ -48,6 +75,7 @@ def plan(
     timeline_check: bool = True,
 ) -> Planned:
     policies = load(paths, target)
+    settings = for_policies(settings, policies)
     now = connect.now(settings)
     own = readers is None
     readers = readers or connect.readers(settings)
@@ -68,7 +96,7 @@ def plan(
         inputs_hash(policies),
         life,
         chat_diff=registry.chat_backend().diff,
-        capabilities=registry.on_call_backend().capabilities,
+        capabilities=registry.on_call_backend(settings.oncall_backend).capabilities,
     )
     made.mismatches = mismatches
     return Planned(made, state, policies, now)

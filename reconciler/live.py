@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-# --- on-call (OpsGenie today; Jira Service Management Operations later) ----------------------
+# --- on-call (OpsGenie; Jira Service Management Operations) ------------------------------------
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class User:
     time_zone: str | None
     blocked: bool = False
     muted_until: datetime | None = None
+    responder: bool = True  # JSM: has the agent licence that lets Operations page them
 
 
 @dataclass(frozen=True)

@@ -11,3 +11,4 @@ DEFAULT_SANDBOX = Path(".sandbox/state.json")
 @dataclass(frozen=True)
 class Settings:
     sandbox: Path | None = None  # run against the emulator in-process, state in this file
+    oncall_backend: str | None = None  # the policies' on_call.backend, else the environment's

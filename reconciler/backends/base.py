@@ -42,7 +42,9 @@ class OnCallReader(Protocol):
     def timeline(
         self, schedule_id: str, start: datetime, interval: int, unit: str
     ) -> list[live.TimelinePeriod]: ...
-    def user_and_contacts(self, username: str) -> tuple[live.User, list[live.Contact]] | None: ...
+    def user_and_contacts(
+        self, username: str
+    ) -> tuple[live.User, list[live.Contact] | None] | None: ...
     def notification_rules(self, username: str) -> list[live.NotificationRule]: ...
 
 
@@ -147,6 +149,12 @@ class Capabilities:
     clears_restrictions_in_place: bool = False
     # What the backend makes with every new team, by the team's name (shown in the plan).
     default_objects: Callable[[str], list[str]] = field(default=lambda team: [])
+    # Team members carry roles the backend reads and writes (OpsGenie); without them (JSM's
+    # Teams API) members are compared by person alone.
+    member_roles: bool = True
+    # Another person's contacts and notification rules can be read with one credential
+    # (OpsGenie); without it (JSM) readiness checks what it can and says so.
+    reads_others_contacts: bool = True
 
 
 @dataclass(frozen=True)

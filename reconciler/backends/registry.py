@@ -47,4 +47,5 @@ def chat_backend(name: str | None = None) -> ChatBackend:
 
 
 register_on_call("opsgenie", _module_attr("reconciler.backends.opsgenie.backend"))  # type: ignore[arg-type]
+register_on_call("jsm", _module_attr("reconciler.backends.jsm.backend"))  # type: ignore[arg-type]
 register_chat("slack", _module_attr("reconciler.backends.slack.backend"))  # type: ignore[arg-type]

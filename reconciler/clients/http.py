@@ -318,9 +318,15 @@ class ReadOnlyHttp:
     There is no other way to send a request through this object, so a plan cannot write.
     """
 
-    def __init__(self, http: Http, allowed: Callable[[str], bool] = lambda _path: True) -> None:
+    def __init__(
+        self,
+        http: Http,
+        allowed: Callable[[str], bool] = lambda _path: True,
+        read_posts: Callable[[str], bool] = lambda _path: False,
+    ) -> None:
         self._http = http
         self._allowed = allowed
+        self._read_posts = read_posts  # reads some APIs make by POST (a JSM team's members)
         self.rules = http.rules
         self.calls = http.calls
 
@@ -340,6 +346,13 @@ class ReadOnlyHttp:
         return self._http.send(
             "GET", path, params=params, idempotent=True, pace_key=pace_key, operation=operation
         )
+
+    def read_post(self, path: str, body: Any) -> httpx.Response:
+        """A read the vendor makes a POST (the Teams API lists members so): only for the paths
+        the reader named when it was made, so nothing else can be posted through it."""
+        if not self._read_posts(path):
+            raise WriteNotAllowed(f"POST {path} is not a read; the read-only client refuses it")
+        return self._http.send("POST", path, json=body, idempotent=True)
 
     def parallel(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         return self._http.parallel(fn, items)

@@ -29,6 +29,7 @@ def run(
     if plan_path is not None:
         saved = planfile.load(Path(plan_path))
         paths, target = saved["paths"], saved.get("target")
+    settings = engine.backend_for(settings, paths, target)
     writers = connect.writers(settings)
     try:
         planned = engine.plan(

@@ -19,6 +19,7 @@ from reconciler.settings import Settings
 
 
 def run(settings: Settings, paths: list[str], dry_run: bool, timeline_check: bool = True) -> int:
+    settings = engine.backend_for(settings, paths)
     writers = connect.writers(settings)
     try:
         planned = engine.plan(
@@ -27,7 +28,7 @@ def run(settings: Settings, paths: list[str], dry_run: bool, timeline_check: boo
         for mismatch in planned.plan.mismatches:  # sync follows OpsGenie's who-is-on-call
             output.error_line(
                 f"warning: model mismatch: {mismatch_line(mismatch)}; "
-                "sync follows OpsGenie's who-is-on-call answer"
+                f"sync follows {planned.plan.oncall}'s who-is-on-call answer"
             )
         duties = [c for c in planned.plan.actionable if c.kind in LIFECYCLE]
         if not duties:

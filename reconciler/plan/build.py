@@ -13,7 +13,7 @@ from reconciler.plan.desired import DesiredTeam, desired_team
 from reconciler.plan.lifecycle import diff_lifecycle
 from reconciler.plan.lifecycle_read import LifecycleState
 from reconciler.plan.observe import LiveState
-from reconciler.plan.oncall_diff import diff_team
+from reconciler.plan.oncall_diff import diff_team, worded
 from reconciler.plan.readiness import check
 from reconciler.plan.safety import guard
 from reconciler.policy.names import is_owned
@@ -61,22 +61,31 @@ def make_plan(
 ) -> Plan:
     """The Plan: the on-call diff (here, over the backend's protocol types), the chat backend's
     part (`chat_diff`), the lifecycle, readiness, and what is left unmanaged."""
+    given = capabilities
     capabilities = capabilities or Capabilities()
+    label = given.label if given else "OpsGenie"
     changes: list[Change] = []
     impacts = []
     warnings = _warnings(teams, state)
+    if life is not None and life.pageability and not capabilities.reads_others_contacts:
+        warnings.append(
+            f"readiness: {label} shows a person's contacts and notification rules "
+            "only to that person's own token, so for everyone else it checked what one token "
+            "can see: an account for the email, active, with agent access"
+        )
     readiness = []
     for team in sorted(teams, key=lambda t: t.name.lower()):
-        team_changes, team_impacts = diff_team(team, state, now)
+        team_changes, team_impacts = diff_team(team, state, now, given)
         team_changes += chat_diff(team, state)
         owned = sum(c.action != "create" for c in team_changes)
         changes += guard(team, team_changes, owned)
         impacts += team_impacts
         if life is not None:
             duties, notes = diff_lifecycle(team, state, life)
+            duties = [worded(d, label) for d in duties]
             changes += duties  # not under the thresholds: they follow the rotation itself
             warnings += notes
-            readiness += check(team, life, now)
+            readiness += check(team, life, now, label)
     return Plan(
         teams=sorted(t.name for t in teams),
         changes=changes,
@@ -86,6 +95,7 @@ def make_plan(
         readiness=readiness,
         inputs=inputs,
         now=now.isoformat(),
+        oncall=label,
     )
 
 

@@ -98,6 +98,7 @@ class Plan:
     mismatches: list[Any] = field(default_factory=list)  # plan.timeline_check.ModelMismatch
     inputs: str = ""  # a hash of the policy files the plan was made from
     now: str = ""  # the instant the plan reasoned about
+    oncall: str = "OpsGenie"  # the on-call backend, as the plan names it
 
     @property
     def actionable(self) -> list[Change]:

@@ -33,7 +33,7 @@ class TeamOnCall:
 @dataclass
 class Pageability:
     exists: bool
-    contacts: list[live.Contact] = field(default_factory=list)
+    contacts: list[live.Contact] | None = field(default_factory=list)  # None: cannot be read
     rules: list[live.NotificationRule] = field(default_factory=list)
     user: live.User | None = None
 
@@ -185,4 +185,6 @@ def _pageability(og: OnCallReader, username: str) -> Pageability:
     if found is None:
         return Pageability(False)
     user, contacts = found
+    if contacts is None:
+        return Pageability(True, None, [], user)
     return Pageability(True, contacts, og.notification_rules(username), user)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from reconciler import live
 from reconciler.backends.base import ReadSide
+from reconciler.errors import ReconcileError
 
 
 @dataclass
@@ -43,12 +44,27 @@ def observe(
 
 def _oncall(readers: ReadSide, team_names: list[str], state: LiveState) -> None:
     og = readers.oncall
-    state.teams = {t.name.lower(): t for t in og.teams()}
+    teams = og.teams()
+    _refuse_duplicates(teams, team_names)
+    state.teams = {t.name.lower(): t for t in teams}
     state.schedules = {s.name.lower(): s for s in og.schedules()}
     state.escalations = {e.name.lower(): e for e in og.escalations()}
     ours = [state.teams[n.lower()] for n in team_names if n.lower() in state.teams]
     rules = og.routing_rules_of([t.id for t in ours])
     state.routing_rules = {t.name.lower(): r for t, r in zip(ours, rules, strict=True)}
+
+
+def _refuse_duplicates(teams: list[live.Team], team_names: list[str]) -> None:
+    """A declared name two live teams share cannot be planned: which one is ours? (A migration
+    to JSM Operations duplicates a team whose name clashes with an Atlassian team.)"""
+    for name in team_names:
+        same = sorted(t.id for t in teams if t.name.lower() == name.lower())
+        if len(same) > 1:
+            raise ReconcileError(
+                f"team {name!r}: {len(same)} on-call teams have this name ({', '.join(same)}); "
+                "merge them or rename all but one (after a move to JSM Operations: Operations > "
+                "General configuration > Merge team), then plan again"
+            )
 
 
 def _slack(readers: ReadSide, state: LiveState, groups: bool) -> None:

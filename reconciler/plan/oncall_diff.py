@@ -1,4 +1,5 @@
-"""OpsGenie: desired objects against live ones, one team at a time.
+"""The on-call backend (OpsGenie, JSM Operations): desired objects against live ones, one team at
+a time. Prose names the vendor as OpsGenie; `diff_team` words it with the backend's label.
 
 Both sides are normalised before comparing (members as sets, rules ordered by delay, zones
 canonical, instants compared as instants); field differences come from deepdiff. Objects without
@@ -7,10 +8,12 @@ the ownership marker are never changed: a name clash with one blocks the change 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from reconciler import live
+from reconciler.backends.base import Capabilities
 from reconciler.plan import operations as ops
 from reconciler.plan.anchoring import as_rotation, impact, operation_body, target, unchanged
 from reconciler.plan.changes import Change, FieldChange, OnCallImpact
@@ -22,8 +25,8 @@ from reconciler.policy.names import is_owned
 VENDOR = "opsgenie"
 
 
-def _members(members: frozenset[live.TeamMember]) -> set[str]:
-    return {f"{m.username} ({m.role})" for m in members}
+def _members(members: frozenset[live.TeamMember], roles: bool = True) -> set[str]:
+    return {f"{m.username} ({m.role})" if roles else m.username for m in members}
 
 
 def _rules(rules: tuple[live.EscalationRule, ...]) -> list[str]:
@@ -39,7 +42,30 @@ def _unmanaged(team: DesiredTeam, kind: str, name: str) -> frozenset[str]:
 
 
 def diff_team(
-    team: DesiredTeam, state: LiveState, now: datetime
+    team: DesiredTeam, state: LiveState, now: datetime, capabilities: Capabilities | None = None
+) -> tuple[list[Change], list[OnCallImpact]]:
+    """`capabilities`: the backend's; without them, OpsGenie's wording and member roles."""
+    if capabilities is None:
+        return _diff_team(team, state, now, True)
+    changes, impacts = _diff_team(team, state, now, capabilities.member_roles)
+    if capabilities.label != "OpsGenie":
+        changes = [worded(c, capabilities.label) for c in changes]
+    return changes, impacts
+
+
+def worded(change: Change, label: str) -> Change:
+    """`change` with its prose naming the on-call backend by `label` instead of OpsGenie."""
+    if label == "OpsGenie":
+        return change
+
+    def say(text: str) -> str:
+        return text.replace("OpsGenie", label)
+
+    return replace(change, reason=say(change.reason), notes=tuple(say(n) for n in change.notes))
+
+
+def _diff_team(
+    team: DesiredTeam, state: LiveState, now: datetime, roles: bool
 ) -> tuple[list[Change], list[OnCallImpact]]:
     changes: list[Change] = []
     impacts: list[OnCallImpact] = []
@@ -53,7 +79,7 @@ def diff_team(
             "declared, not in OpsGenie",
             fields=(
                 FieldChange("description", None, team.description),
-                FieldChange("members", None, sorted(_members(team.members))),
+                FieldChange("members", None, sorted(_members(team.members, roles))),
             ),
             notes=(
                 f"OpsGenie also creates {team.name}_schedule, {team.name}_escalation and a "
@@ -88,9 +114,9 @@ def diff_team(
         adopt=team.policy.management.adopt,
         before=lambda: {
             "description": live_team.description if live_team else "",
-            "members": _members(live_team.members) if live_team else set(),
+            "members": _members(live_team.members, roles) if live_team else set(),
         },
-        after={"description": team.description, "members": _members(team.members)},
+        after={"description": team.description, "members": _members(team.members, roles)},
         skip=_unmanaged(team, "team", team.name),
         create=create,
         update=update,

@@ -29,7 +29,9 @@ class Readiness:
     on_duty: str  # "on call now", "on call next", "" ...
 
 
-def check(team: DesiredTeam, life: LifecycleState, now: datetime | None = None) -> list[Readiness]:
+def check(
+    team: DesiredTeam, life: LifecycleState, now: datetime | None = None, label: str = "OpsGenie"
+) -> list[Readiness]:
     if not life.pageability:
         return []
     on_call = life.on_call.get(team.name)
@@ -44,7 +46,7 @@ def check(team: DesiredTeam, life: LifecycleState, now: datetime | None = None) 
         duty[tm.person] = "the final escalation"
     found = []
     for person in participants(team):
-        problems = _opsgenie(life, person, now)
+        problems = [f"{label}: {p}" for p in _pageable(life, person, now)]
         if team.policy.slack is not None:
             slack = match(team, person, life.slack_by_email, life.slack_by_id)
             if slack.problem:
@@ -59,28 +61,30 @@ def check(team: DesiredTeam, life: LifecycleState, now: datetime | None = None) 
     return found
 
 
-def _opsgenie(life: LifecycleState, person: str, now: datetime | None) -> list[str]:
+def _pageable(life: LifecycleState, person: str, now: datetime | None) -> list[str]:
     page = life.pageability.get(person)
     if page is None:
         return []
     if not page.exists:
-        return ["OpsGenie: no such user"]
+        return ["no such user"]
     problems = []
     user = page.user
     if user is not None and user.blocked:
-        problems.append("OpsGenie: the user is blocked (a subscription change): nothing is sent")
+        problems.append("the user is blocked or deactivated: nothing is sent")
+    if user is not None and not user.responder:
+        problems.append("the account has no agent access, which being paged needs")
     if (
         user is not None
         and user.muted_until is not None
         and (now is None or user.muted_until > now)
     ):
-        problems.append(
-            f"OpsGenie: notifications are muted until {user.muted_until:%Y-%m-%d %H:%M %Z}"
-        )
+        problems.append(f"notifications are muted until {user.muted_until:%Y-%m-%d %H:%M %Z}")
+    if page.contacts is None:
+        return problems  # another person's contacts cannot be read (the plan says so)
     # A step pages only through its own contact, and only if that contact is enabled.
     reachable = {(c.method, c.to) for c in page.contacts if c.enabled and c.method in PAGING}
     if not reachable:
-        problems.append("OpsGenie: no enabled sms, voice or mobile contact")
+        problems.append("no enabled sms, voice or mobile contact")
     rules = [
         r
         for r in page.rules
@@ -90,11 +94,11 @@ def _opsgenie(life: LifecycleState, person: str, now: datetime | None) -> list[s
     ]
     if not rules:
         problems.append(
-            "OpsGenie: no enabled new-alert notification rule that texts, calls or pushes to an "
+            "no enabled new-alert notification rule that texts, calls or pushes to an "
             "enabled phone contact"
         )
     elif not any(r.criteria is None and r.time_restriction is None for r in rules):
-        problems.append("OpsGenie: " + _coverage(rules))
+        problems.append(_coverage(rules))
     return problems
 
 

@@ -170,6 +170,13 @@ class OnCall(Strict):
 
     engineer: Rotation = Field(description="The engineer-on-call rotation.")
     technical_manager: TechnicalManager
+    backend: Literal["opsgenie", "jsm"] | None = Field(
+        default=None,
+        description="Where the rotation lives: opsgenie, or jsm (Jira Service Management "
+        "Operations, OpsGenie's successor). Default: RECONCILE_ONCALL_BACKEND, else opsgenie. "
+        "The same policy gives the same people on call at the same instants on either.",
+        examples=["jsm"],
+    )
 
 
 class EscalationStep(Strict):

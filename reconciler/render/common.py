@@ -41,13 +41,18 @@ def mismatch_line(m: Any) -> str:
 MISMATCH_TITLE = "Model mismatch (our rotation model against OpsGenie's own timeline)"
 
 
-def headline(change: Change) -> str:
-    return f"{KIND_WORDS.get(change.kind, change.kind)} {change.name} {ACTION_WORDS[change.action]}"
+def headline(change: Change, oncall: str = "OpsGenie") -> str:
+    kind = KIND_WORDS.get(change.kind, change.kind).replace("OpsGenie", oncall)
+    return f"{kind} {change.name} {ACTION_WORDS[change.action]}"
+
+
+def mismatch_title(plan: Plan) -> str:
+    return MISMATCH_TITLE.replace("OpsGenie", plan.oncall)
 
 
 def summary(plan: Plan) -> str:
     if plan.empty:
-        return "No changes. OpsGenie and Slack match the policy."
+        return f"No changes. {plan.oncall} and Slack match the policy."
     counts = plan.counts()
     adopted = f" ({counts['adopt']} adopted)" if counts["adopt"] else ""
     line = (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from reconciler.plan.changes import Change, Plan
 from reconciler.render.common import (
-    MISMATCH_TITLE,
     by_team,
     headline,
     list_delta,
     mismatch_line,
+    mismatch_title,
     readiness_line,
     summary,
     value,
@@ -35,7 +35,7 @@ def render_markdown(plan: Plan, *, title: str = "plan") -> str:
             for r in plan.readiness
         ]
     if plan.mismatches:
-        tail += ["", f"#### {MISMATCH_TITLE}", ""]
+        tail += ["", f"#### {mismatch_title(plan)}", ""]
         tail += [
             f"- {':x:' if m.severity == 'error' else ':warning:'} {mismatch_line(m)}"
             for m in plan.mismatches
@@ -64,7 +64,7 @@ def _team(team: str, changes: list[Change], plan: Plan) -> str:
         lines.append(f"| `{c.symbol}` | {c.kind} `{c.name}` | {c.action}{flag} | {c.reason} |")
     lines += ["", "<details><summary>Details</summary>", ""]
     for c in changes:
-        lines.append(f"**{headline(c)}**")
+        lines.append(f"**{headline(c, plan.oncall)}**")
         lines.append("")
         lines.append("```diff")
         for f in c.fields:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from reconciler.plan.changes import Change, OnCallImpact, Plan
 from reconciler.render.common import (
-    MISMATCH_TITLE,
     by_team,
     headline,
     list_delta,
     mismatch_line,
+    mismatch_title,
     readiness_line,
     summary,
     value,
@@ -31,7 +31,7 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     for team, changes in by_team(plan).items():
         lines += ["", f"Team {team}:"]
         for change in changes:
-            lines += _change(change, impacts, colour)
+            lines += _change(change, impacts, colour, plan.oncall)
     if plan.unmanaged:
         names = ", ".join(f"{u.kind} {u.name}" for u in plan.unmanaged[:UNMANAGED_SHOWN])
         more = len(plan.unmanaged) - UNMANAGED_SHOWN
@@ -43,13 +43,13 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     for warning in plan.warnings:
         lines += [f"Warning: {warning}"]
     if plan.readiness:
-        lines += ["", "Readiness (can OpsGenie page them, can Slack reach them):"]
+        lines += ["", f"Readiness (can {plan.oncall} page them, can Slack reach them):"]
         lines += [
             _paint(f"  {readiness_line(r)}", "!" if r.severity == "error" else "~", colour)
             for r in plan.readiness
         ]
     if plan.mismatches:
-        lines += ["", f"{MISMATCH_TITLE}:"]
+        lines += ["", f"{mismatch_title(plan)}:"]
         lines += [
             _paint(f"  {mismatch_line(m)}", "!" if m.severity == "error" else "~", colour)
             for m in plan.mismatches
@@ -58,11 +58,13 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def _change(change: Change, impacts: dict[str, OnCallImpact], colour: bool) -> list[str]:
+def _change(
+    change: Change, impacts: dict[str, OnCallImpact], colour: bool, oncall: str = "OpsGenie"
+) -> list[str]:
     symbol = change.symbol
     lines = [
         "",
-        f"  # {headline(change)}: {change.reason}",
+        f"  # {headline(change, oncall)}: {change.reason}",
         _paint(f"  {symbol} {change.kind} {change.name}", symbol, colour),
     ]
     for field in change.fields:

@@ -1,5 +1,5 @@
-"""The emulator's front door: routes a request to OpsGenie or Slack, applies rate limits and
-injected faults, and keeps the state file in step with every change."""
+"""The emulator's front door: routes a request to OpsGenie, JSM Operations or Slack, applies rate
+limits and injected faults, and keeps the state file in step with every change."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import math
 import time
 from typing import Any
 
+from reconciler.sandbox import jsm as jsm_api
 from reconciler.sandbox import opsgenie as opsgenie_api
 from reconciler.sandbox import slack as slack_api
 from reconciler.sandbox.echo import echo, echoing
 from reconciler.sandbox.faults import (
+    JSM_BUCKET,
     OPSGENIE_BUCKET,
     SLACK_TIER_PER_MINUTE,
     FaultPlan,
@@ -19,6 +21,8 @@ from reconciler.sandbox.faults import (
 )
 from reconciler.sandbox.state import SandboxState
 from reconciler.sandbox.wire import Request, Response
+
+NOT_OURS = "not an OpsGenie (/v2/), JSM Operations or Slack (/api/) path"
 
 
 class Dropped(Exception):
@@ -64,6 +68,8 @@ class Emulator:
                 # chat.postMessage's own limit: an HTTP 200 whose error is rate_limited (its
                 # method page lists the error; whether Retry-After comes with it is unverified).
                 return Response(200, {"ok": False, "error": "rate_limited"}, {"Retry-After": "1"})
+            if fault.kind == "5xx" and jsm_api.is_jsm_path(request.path):
+                return jsm_api.transport_error(503, "Service unavailable (injected)")
             if fault.kind == "5xx":
                 return Response(
                     503,
@@ -81,12 +87,18 @@ class Emulator:
             if request.path.startswith("/v2/"):
                 response = opsgenie_api.handle(self.state, request)
                 changed = request.method != "GET" and response.status < 300
+            elif jsm_api.is_jsm_path(request.path):
+                response = jsm_api.handle(self.state, request)
+                # A poll of enable-ops can complete it: a GET that changes the site.
+                changed = response.status < 300 and (
+                    request.method != "GET" or "/requests/" in request.path
+                )
             elif request.path.startswith("/api/"):
                 response = slack_api.handle(self.state, request)
                 name = request.path.removeprefix("/api/")
                 changed = name not in slack_api.READS and (response.body or {}).get("ok") is True
             else:
-                return Response(404, {"message": "not an OpsGenie (/v2/) or Slack (/api/) path"})
+                return Response(404, {"message": NOT_OURS})
             if changed:
                 self.state.save()
             if echoing(self.state.data):
@@ -105,13 +117,17 @@ class Emulator:
                 return opsgenie_api.credentials_refused(self.state, request)
             if request.path.startswith("/api/"):
                 return slack_api.credentials_refused(self.state, request)
-        return Response(404, {"message": "not an OpsGenie (/v2/) or Slack (/api/) path"})
+            if jsm_api.is_jsm_path(request.path):
+                return jsm_api.credentials_refused(self.state, request)
+        return Response(404, {"message": NOT_OURS})
 
     def unreadable(self, request: Request, status: int, why: str) -> Response:
         """A request whose body cannot be read (bad length, too large), in the vendor's shape."""
         if request.path.startswith("/api/"):
             code = "request_too_large" if status == 413 else "invalid_form_data"
             return slack_api.transport_error(status, code)
+        if jsm_api.is_jsm_path(request.path):
+            return jsm_api.transport_error(status, why)
         with self.state.lock:
             return opsgenie_api.transport_error(self.state, status, why)
 
@@ -127,6 +143,11 @@ class Emulator:
             name = request.path.removeprefix("/api/")
             per_minute = SLACK_TIER_PER_MINUTE[slack_api.TIER.get(name, 3)]
             wait = self.limiter.wait_needed(f"slack:{name}", per_minute, per_minute / 60)
+        elif jsm_api.is_jsm_path(request.path):
+            # JSM's numbers are not published (reference §3): a test sets its own bucket.
+            bucket = (self.state.data.get("rate_limits") or {}).get("jsm_bucket")
+            capacity, per_second = bucket or JSM_BUCKET
+            wait = self.limiter.wait_needed("jsm", capacity, per_second)
         else:
             # A test or rehearsal may set its own bucket: [capacity, per second].
             bucket = (self.state.data.get("rate_limits") or {}).get("opsgenie_bucket")
@@ -141,6 +162,9 @@ class Emulator:
             return Response(
                 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(seconds)}
             )
+        if jsm_api.is_jsm_path(request.path):  # [TF] honours Retry-After (go-retryablehttp)
+            too_many = jsm_api.transport_error(429, "Too many requests")
+            return Response(429, too_many.body, {"Retry-After": str(seconds)})
         return Response(
             429,
             {

@@ -18,6 +18,8 @@ from typing import Any
 # depend on the plan and are not published): 50 at once, then 10 a second.
 SLACK_TIER_PER_MINUTE = {1: 60, 2: 20, 3: 50, 4: 100}
 OPSGENIE_BUCKET = (50, 10.0)
+# JSM Operations publishes no numbers (reference §3) [the sandbox's own choice, one bucket]
+JSM_BUCKET = (50, 10.0)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,9 @@ def seed_state() -> SandboxState:
     )
     _opsgenie(state)
     _slack(state)
+    from reconciler.sandbox.seed_jsm import jsm_site  # it builds on the OpsGenie seed
+
+    jsm_site(state, migrated=True)
     return state
 
 

@@ -1,10 +1,10 @@
 """The backend conformance suite: what every on-call backend must do, run against each.
 
-OpsGenie runs on the sandbox; the in-memory backend (tests/conformance/memory_backend.py)
-registers through the registry like any new backend would. The same engine, commands and policy
-drive both: create a team from nothing and converge, re-anchor a rotation without changing who
-is on call now, refuse to touch what it does not own, hand off at 10:00 local across a daylight
-saving change, and survive a failed write.
+OpsGenie and JSM Operations run on the sandbox; the in-memory backend
+(tests/conformance/memory_backend.py) registers through the registry like any new backend
+would. The same engine, commands and policy drive all three: create a team from nothing and
+converge, re-anchor a rotation without changing who is on call now, refuse to touch what it does
+not own, hand off at 10:00 local across a daylight saving change, and survive a failed write.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class Subject:
         return backend.on_call(schedule.id, at)
 
 
-@pytest.fixture(params=["opsgenie", "memory"])
+@pytest.fixture(params=["opsgenie", "jsm", "memory"])
 def subject(
     request: pytest.FixtureRequest,
     tmp_path: Path,
@@ -80,9 +80,15 @@ def subject(
         def fail(method: str) -> None:
             memory_backend.STORE.fail_once.add(method)
     else:
+        if request.param == "jsm":
+            monkeypatch.setenv("RECONCILE_ONCALL_BACKEND", "jsm")
 
         def fail(method: str) -> None:
-            paths = {"create_escalation": "POST /v2/escalations$"}
+            paths = {
+                "create_escalation": "POST /v2/escalations$"
+                if request.param == "opsgenie"
+                else "POST /jsm/ops/api/[^/]+/v1/teams/[^/]+/escalations$"
+            }
             sandbox = SandboxState.load(state.path)
             sandbox.data["faults"] = {
                 "seed": 1,

@@ -1,0 +1,1 @@
+"""Jira Service Management Operations, OpsGenie's successor, as an on-call backend."""
