@@ -5,12 +5,20 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SECRET_ENV = ("OPSGENIE_API_KEY", "SLACK_BOT_TOKEN", "SLACK_USER_TOKEN")
+SECRET_ENV = (
+    "OPSGENIE_API_KEY",
+    "SLACK_BOT_TOKEN",
+    "SLACK_USER_TOKEN",
+    "ATLASSIAN_API_TOKEN",
+    "ATLASSIAN_EMAIL",
+)
 
 
 def _is_loopback(address: object) -> bool:
@@ -45,10 +53,49 @@ def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         "OPSGENIE_API_URL",
         "OPSGENIE_REGION",
         "SLACK_API_URL",
+        "JSM_SITE",
+        "JSM_CLOUD_ID",
+        "JSM_API_URL",
+        "ATLASSIAN_ORG_ID",
+        "RECONCILE_ONCALL_BACKEND",
+        "RECONCILE_JSM_POLL_SECONDS",
         "RECONCILE_SANDBOX",
         "RECONCILE_NOW",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _jsm_exchanges_keep_the_contract(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """Every JSM request and answer that passes through the in-process sandbox, in any test, is
+    held to the contract written from the reference (tests/contract_jsm.py). A test that sends
+    wrong requests on purpose (marked `sends_off_contract`) has only the answers checked."""
+    from reconciler.sandbox.transport import SandboxTransport
+    from tests.contract_jsm import contract, is_jsm
+
+    seen: list[tuple[httpx.Request, httpx.Response]] = []
+    real = SandboxTransport.handle_request
+
+    def recording(self: SandboxTransport, request: httpx.Request) -> httpx.Response:
+        response = real(self, request)
+        if is_jsm(request):
+            seen.append((request, response))
+        return response
+
+    monkeypatch.setattr(SandboxTransport, "handle_request", recording)
+    yield
+    checker = contract()
+    on_purpose = request.node.get_closest_marker("sends_off_contract") is not None
+    problems = []
+    for sent, answer in seen:
+        if on_purpose:
+            if checker.knows(sent):
+                problems += checker.check_response(sent, answer)
+            continue
+        problems += checker.check_request(sent) + checker.check_response(sent, answer)
+    assert not problems, "JSM contract violations:\n" + "\n".join(sorted(set(problems)))
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from urllib.parse import parse_qsl
 import httpx
 from jsonschema import Draft4Validator
 
+from tests.contract_jsm import JsmContract, is_jsm
+from tests.contract_jsm import contract as jsm_contract
+
 REPO = Path(__file__).resolve().parents[1]
 SPECS = Path(os.environ.get("RECONCILE_SPECS", REPO / "tests" / "specs"))
 # Parameters the vendor documents that its (2021) description predates, with the source. Only
@@ -232,7 +235,9 @@ def _spec(relative: str) -> Path:
     return path
 
 
-def spec_for(request: httpx.Request) -> Spec:
+def spec_for(request: httpx.Request) -> Spec | JsmContract:
+    if is_jsm(request):
+        return jsm_contract()
     return slack() if request.url.path.startswith("/api/") else opsgenie()
 
 

@@ -42,3 +42,24 @@ def served_sandbox(path: Path, env: dict[str, str] | None = None) -> Iterator[st
         if process.poll() is None:
             process.terminate()
         process.communicate(timeout=10)  # also closes the pipes
+
+
+def served_env(address: str) -> dict[str, str]:
+    """The environment that points every client at a served sandbox, with its credentials:
+    OpsGenie, Slack, and the JSM site (its cloud id found through tenant_info, as in life)."""
+    from reconciler.sandbox.seed import BOT_TOKEN, OPSGENIE_KEY, USER_TOKEN
+    from reconciler.sandbox.seed_jsm import JSM_EMAIL, JSM_TOKEN, ORG_ID
+
+    return {
+        "OPSGENIE_API_URL": address,
+        "OPSGENIE_API_KEY": OPSGENIE_KEY,
+        "SLACK_API_URL": f"{address}/api",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_USER_TOKEN": USER_TOKEN,
+        "JSM_SITE": address,
+        "JSM_API_URL": address,
+        "ATLASSIAN_EMAIL": JSM_EMAIL,
+        "ATLASSIAN_API_TOKEN": JSM_TOKEN,
+        "ATLASSIAN_ORG_ID": ORG_ID,
+        "RECONCILE_JSM_POLL_SECONDS": "0.01",
+    }

@@ -32,15 +32,25 @@ def command() -> None:
 @command.command("init")
 @click.argument("file", required=False)
 @click.option("--force", is_flag=True, help="Replace an existing sandbox.")
+@click.option(
+    "--jsm-site",
+    type=click.Choice(["migrated", "new"]),
+    default="migrated",
+    show_default=True,
+    help="The JSM Operations site: half-way through the move off OpsGenie, or new (no teams).",
+)
 @click.pass_context
-def init(ctx: click.Context, file: str | None, force: bool) -> int:
+def init(ctx: click.Context, file: str | None, force: bool, jsm_site: str = "migrated") -> int:
     """Create a sandbox seeded with Example Corp (default .sandbox/state.json)."""
     from reconciler.sandbox.seed import seed_state
+    from reconciler.sandbox.seed_jsm import jsm_site as seed_jsm_site
 
     path = _path(ctx, file)
     if path.exists() and not force:
         raise ReconcileError(f"{path} exists; use `reconcile sandbox reset` to start over")
     state = seed_state()
+    if jsm_site == "new":
+        seed_jsm_site(state, migrated=False)
     state.path = path
     state.save()
     output.write_line(f"sandbox seeded at {path} (clock {state.now().isoformat()})")

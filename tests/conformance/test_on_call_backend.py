@@ -10,7 +10,7 @@ not own, hand off at 10:00 local across a daylight saving change, and survive a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from reconciler.sandbox.seed import seed_state
 from reconciler.sandbox.state import SandboxState
 from reconciler.settings import Settings
 from tests.conformance import memory_backend
+from tests.helpers import served_env, served_sandbox
 from tests.plan.conftest import PAYMENTS, write_policy
 
 POLICY = PAYMENTS
@@ -38,10 +39,12 @@ class Subject:
     capsys: pytest.CaptureFixture[str]
     fail_next_write: Callable[[str], None]
     out: str = ""
+    served: bool = False  # over TCP: the environment names the served sandbox
+    opened: list[OnCallWriter] = field(default_factory=list)
 
     def __call__(self, *args: str) -> int:
         self.capsys.readouterr()
-        code = main(["--sandbox", str(self.sandbox), *args])
+        code = main([*([] if self.served else ["--sandbox", str(self.sandbox)]), *args])
         self.out = self.capsys.readouterr().out
         return code
 
@@ -52,7 +55,14 @@ class Subject:
         return self("plan", self.policies, "--no-readiness", "--detailed-exitcode") == 0
 
     def writer(self) -> OnCallWriter:
-        return registry.on_call_backend().writer(connect.connection(Settings(self.sandbox)))
+        settings = Settings(None if self.served else self.sandbox)
+        writer = registry.on_call_backend().writer(connect.connection(settings))
+        self.opened.append(writer)
+        return writer
+
+    def close(self) -> None:
+        for writer in self.opened:
+            writer.close()
 
     def on_call(self, at: datetime) -> list[str]:
         backend = self.writer()
@@ -60,7 +70,7 @@ class Subject:
         return backend.on_call(schedule.id, at)
 
 
-@pytest.fixture(params=["opsgenie", "jsm", "memory"])
+@pytest.fixture(params=["opsgenie", "jsm", "jsm-tcp", "memory"])
 def subject(
     request: pytest.FixtureRequest,
     tmp_path: Path,
@@ -80,7 +90,7 @@ def subject(
         def fail(method: str) -> None:
             memory_backend.STORE.fail_once.add(method)
     else:
-        if request.param == "jsm":
+        if request.param.startswith("jsm"):
             monkeypatch.setenv("RECONCILE_ONCALL_BACKEND", "jsm")
 
         def fail(method: str) -> None:
@@ -96,7 +106,17 @@ def subject(
             }
             sandbox.save()
 
-    yield Subject(request.param, state.path, policies, capsys, fail)
+    if request.param != "jsm-tcp":
+        subject = Subject(request.param, state.path, policies, capsys, fail)
+        yield subject
+        subject.close()
+        return
+    with served_sandbox(state.path) as address:
+        for name, value in served_env(address).items():
+            monkeypatch.setenv(name, value)
+        subject = Subject(request.param, state.path, policies, capsys, fail, served=True)
+        yield subject
+        subject.close()
 
 
 def test_create_a_team_from_nothing_and_converge(subject: Subject) -> None:

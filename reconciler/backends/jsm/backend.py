@@ -3,11 +3,14 @@ from the environment, or the sandbox's site."""
 
 from __future__ import annotations
 
+import os
+
 from reconciler.backends.base import Capabilities, Connection
 from reconciler.backends.jsm.client import JsmConfig, make_http, read_only
 from reconciler.backends.jsm.reader import JsmReader
 from reconciler.backends.jsm.write import JsmWriter
 from reconciler.clients.secrets import Secret, install_log_scrubbing
+from reconciler.errors import ReconcileError
 
 
 def _default_objects(team: str) -> list[str]:
@@ -31,8 +34,6 @@ class JsmBackend:
             assert connection.base_url is not None
             site = connection.sandbox.get("jsm")
             if site is None:
-                from reconciler.errors import ReconcileError
-
                 raise ReconcileError("this sandbox has no JSM Operations site")
             cred = site["credentials"][0]
             return JsmConfig(
@@ -54,8 +55,22 @@ class JsmBackend:
         install_log_scrubbing()
         config = self.config(connection)
         ops, site = make_http(config, transport=connection.transport, **connection.options)
-        wait = 0.0 if connection.sandbox is not None else 2.0  # the sandbox's clock is its own
-        return JsmWriter(ops, site, config.org_id, config.email, poll_wait=wait)
+        return JsmWriter(ops, site, config.org_id, config.email, poll_wait=_poll_wait(connection))
+
+
+def _poll_wait(connection: Connection) -> float:
+    """Seconds between polls of enable-ops: none in-process (the sandbox's clock is its own);
+    RECONCILE_JSM_POLL_SECONDS for a served sandbox; 2 against the real site."""
+    if connection.sandbox is not None:
+        return 0.0
+    raw = os.environ.get("RECONCILE_JSM_POLL_SECONDS", "").strip()
+    try:
+        wait = float(raw) if raw else 2.0
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait <= 60:
+        raise ReconcileError(f"RECONCILE_JSM_POLL_SECONDS={raw!r}: expected seconds, 0 to 60")
+    return wait
 
 
 BACKEND = JsmBackend()
