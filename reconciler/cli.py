@@ -25,8 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check policy files offline (the pre-commit hook).",
     ),
     "schedule": ("reconciler.commands.schedule", "Print the coming handoffs: who is on call when."),
-    "plan": ("reconciler.commands.plan", "Show what apply would change in OpsGenie and Slack."),
-    "apply": ("reconciler.commands.apply", "Make OpsGenie and Slack match the policy."),
+    "plan": ("reconciler.commands.plan", "Show what apply would change on call and in Slack."),
+    "apply": ("reconciler.commands.apply", "Make the on-call backend and Slack match the policy."),
     "drift": ("reconciler.commands.drift", "Report what changed behind the policy's back."),
     "sync": (
         "reconciler.commands.sync",
@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
         "reconciler.commands.init",
         "Make a team's policy repository: policies/, schema, pre-commit, workflows.",
+    ),
+    "migrate": (
+        "reconciler.commands.migrate",
+        "Map, apply and verify the move from OpsGenie to JSM Operations.",
     ),
     "schema": ("reconciler.commands.schema", "Print the policy JSON Schema."),
     "sandbox": (

@@ -41,7 +41,10 @@ def load(paths: list[str], target: str | None = None) -> list[LoadedPolicy]:
 
 def for_policies(settings: Settings, policies: list[LoadedPolicy]) -> Settings:
     """Settings naming the on-call backend the policies ask for (`on_call.backend`, else the
-    environment's). One run speaks to one on-call backend: policies that name two are refused."""
+    environment's). One run speaks to one on-call backend: policies that name two are refused.
+    A backend the settings already name (`migrate` names its target) is kept."""
+    if settings.oncall_backend:
+        return settings
     default = os.environ.get("RECONCILE_ONCALL_BACKEND") or registry.DEFAULT_ON_CALL
     chosen: dict[str, str] = {}
     for loaded in policies:

@@ -69,22 +69,29 @@ def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def _jsm_exchanges_keep_the_contract(
     monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[None]:
-    """Every JSM request and answer that passes through the in-process sandbox, in any test, is
-    held to the contract written from the reference (tests/contract_jsm.py). A test that sends
-    wrong requests on purpose (marked `sends_off_contract`) has only the answers checked."""
+    """Every JSM request and answer that passes through the sandbox in this process (in-process
+    or over TCP), in any test, is held to the contract written from the reference
+    (tests/contract_jsm.py). A test that sends wrong requests on purpose (marked
+    `sends_off_contract`) has only the answers checked."""
     from reconciler.sandbox.transport import SandboxTransport
     from tests.contract_jsm import contract, is_jsm
 
     seen: list[tuple[httpx.Request, httpx.Response]] = []
-    real = SandboxTransport.handle_request
 
-    def recording(self: SandboxTransport, request: httpx.Request) -> httpx.Response:
-        response = real(self, request)
-        if is_jsm(request):
-            seen.append((request, response))
-        return response
+    def recorded(transport: type[httpx.BaseTransport]) -> None:
+        real = transport.handle_request
 
-    monkeypatch.setattr(SandboxTransport, "handle_request", recording)
+        def recording(self: httpx.BaseTransport, sent: httpx.Request) -> httpx.Response:
+            response = real(self, sent)  # type: ignore[arg-type]
+            if is_jsm(sent):
+                response.read()
+                seen.append((sent, response))
+            return response
+
+        monkeypatch.setattr(transport, "handle_request", recording)
+
+    recorded(SandboxTransport)  # in-process
+    recorded(httpx.HTTPTransport)  # over loopback TCP, to a served sandbox
     yield
     checker = contract()
     on_purpose = request.node.get_closest_marker("sends_off_contract") is not None

@@ -5,7 +5,7 @@ with operations enabled, under a new id; a team whose name clashed with an Atlas
 already existed was duplicated (two teams named Delivery); schedules, rotations, escalations and
 routing rules were copied under new ids, people as Atlassian account ids, escalation delays as
 minutes. One person's Atlassian account uses another email, so their OpsGenie email maps to no
-account, and the migration left them out of what it copied.
+account (the migration copied them under that account all the same).
 
 `migrated=False` gives the same site before anything moved (the accounts alone, all mapped): a
 site a team adopts reconcile on from scratch.
@@ -92,10 +92,15 @@ def jsm_site(state: SandboxState, *, migrated: bool = True) -> None:
 def _migrate(state: SandboxState) -> None:
     site, og = state.data["jsm"], state.data["opsgenie"]
     by_email = {a["emailAddress"]: a["accountId"] for a in site["accounts"]}
+    linked = {a["accountId"] for a in site["accounts"]}
     og_email = {u["id"]: u["username"] for u in og["users"]}
 
     def person(og_id: str | None, username: str | None = None) -> str | None:
-        return by_email.get(username or og_email.get(og_id or "", ""))
+        """The Atlassian account an OpsGenie user was linked to: by the user, not the email, so
+        the person whose account has another email is still copied, under that account."""
+        username = username or og_email.get(og_id or "", "")
+        account = account_id(username.split("@")[0])
+        return account if account in linked else None
 
     # The Atlassian team that existed before the move: the migrated one duplicates its name.
     site["teams"].append(
@@ -214,19 +219,9 @@ def _rule(
     }
 
 
-def invite(state: SandboxState, handle_email: str) -> str:
-    """An admin gives someone an Atlassian account with a JSM agent licence (in admin.atlassian.com,
-    not through the API): the fix for a person whose email maps to no account."""
-    site = state.data["jsm"]
-    found = next((a for a in site["accounts"] if a["emailAddress"] == handle_email), None)
-    if found is None:
-        found = {
-            "accountId": account_id(handle_email.split("@")[0]),
-            "displayName": handle_email.split("@")[0],
-            "active": True,
-            "agent": True,
-            "timeZone": "America/Chicago",
-        }
-        site["accounts"].append(found)
-    found["emailAddress"] = handle_email
+def correct_email(state: SandboxState, wrong: str, right: str) -> str:
+    """An admin corrects an account's email (admin.atlassian.com, not this API): the fix for a
+    person whose policy email maps to no account. Returns the account id."""
+    found = next(a for a in state.data["jsm"]["accounts"] if a["emailAddress"] == wrong)
+    found["emailAddress"] = right
     return str(found["accountId"])
