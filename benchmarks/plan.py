@@ -5,7 +5,11 @@ Prints API calls by endpoint, wall time and peak memory (goals: reads grow with 
 channels or people beyond paging; under 10 s; under 200 MB). A smaller run (10 teams) is printed
 beside it so the growth can be read off. Asserts nothing.
 
-    .venv/bin/python benchmarks/plan.py [--teams 100] [--latency-ms 50] [--limits]
+    .venv/bin/python benchmarks/plan.py [--teams 100] [--latency-ms 50] [--limits] [--backend jsm]
+
+`--backend jsm` plans the same teams on the sandbox's JSM Operations site instead of OpsGenie.
+Beside the wall time it prints the round-trip bound: the calls over the client's concurrency
+(16), times the latency; nothing can beat it without fewer calls or more concurrency.
 """
 
 from __future__ import annotations
@@ -26,12 +30,51 @@ PEOPLE_PER_TEAM = 6
 CHANNELS = 2000
 
 
-def build(directory: Path, teams: int, latency_ms: int, limits: bool = False) -> tuple[Path, Path]:
+CONCURRENCY = 16  # the clients' max_workers
+
+
+def _jsm_team(state: object, name: str, people: list[str]) -> None:
+    """The same team on the sandbox's JSM site: accounts, the team, operations enabled."""
+    from reconciler.policy.names import OWNERSHIP_MARKER
+    from reconciler.sandbox.jsm.core import new_id
+    from reconciler.sandbox.jsm.teams import create_defaults
+    from reconciler.sandbox.seed_jsm import account_id
+
+    site = state.data["jsm"]  # type: ignore[attr-defined]
+    accounts = []
+    for email in people:
+        accounts.append(account_id(email.split("@")[0]))
+        site["accounts"].append(
+            {
+                "accountId": accounts[-1],
+                "emailAddress": email,
+                "displayName": email,
+                "active": True,
+                "agent": True,
+            }
+        )
+    team = {
+        "teamId": new_id(state, "team"),  # type: ignore[arg-type]
+        "displayName": name,
+        "description": f"bench {OWNERSHIP_MARKER}",
+        "members": accounts,
+        "ops_enabled": True,
+        "ops_admins": accounts[:1],
+    }
+    site["teams"].append(team)
+    create_defaults(state, team)  # type: ignore[arg-type]
+
+
+def build(
+    directory: Path, teams: int, latency_ms: int, limits: bool = False, backend: str = "opsgenie"
+) -> tuple[Path, Path]:
     """A sandbox file and a folder of policies for `teams` teams."""
     from reconciler.sandbox.opsgenie import create_team_defaults
     from reconciler.sandbox.seed import seed_state
+    from reconciler.sandbox.seed_jsm import jsm_site
 
     state = seed_state()
+    jsm_site(state, migrated=False)
     og, slack = state.data["opsgenie"], state.data["slack"]
     policies = directory / "policies"
     policies.mkdir()
@@ -64,6 +107,8 @@ def build(directory: Path, teams: int, latency_ms: int, limits: bool = False) ->
         team["members"][0]["role"] = "admin"
         og["teams"].append(team)
         create_team_defaults(state, team)
+        if backend == "jsm":
+            _jsm_team(state, name, list(people))
         text = template.replace("name: Delivery", f"name: {name}")
         text = text.replace("handle: delivery-support", f"handle: team{t:03d}-support")
         text = text.replace("name: Delivery Support", f"name: Team {t:03d} Support")
@@ -95,6 +140,8 @@ def build(directory: Path, teams: int, latency_ms: int, limits: bool = False) ->
     }
     if limits:  # the sandbox's model of both vendors' rate limits (sandbox/faults.py)
         state.data["rate_limits"] = {"enabled": True}
+    if backend == "jsm":
+        (policies / "backend").write_text("jsm")
     state.path = directory / "sandbox.json"
     state.save()
     return state.path, policies
@@ -102,6 +149,11 @@ def build(directory: Path, teams: int, latency_ms: int, limits: bool = False) ->
 
 def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     """Runs in a fresh process so that peak memory is the plan's own."""
+    import os
+
+    chosen = Path(policies, "backend")
+    if chosen.exists():
+        os.environ["RECONCILE_ONCALL_BACKEND"] = chosen.read_text()
     from reconciler import connect, engine
     from reconciler.backends import registry
     from reconciler.backends.base import Readers
@@ -116,7 +168,8 @@ def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     wall = time.perf_counter() - started
     calls = Counter()
     for endpoint, count in transport.emulator.calls.items():
-        calls[re.sub(r"/(users/[^/]+|[0-9a-f-]{36})", "/{id}", endpoint)] += count
+        endpoint = re.sub(r"/(users/[^/]+|(og-)?[0-9a-f-]{36})", "/{id}", endpoint)
+        calls[re.sub(r"/teams/\{id\}/members", "/teams/{id}/members", endpoint)] += count
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
@@ -131,9 +184,15 @@ def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     )
 
 
-def run(teams: int, latency_ms: int, readiness: bool = True, limits: bool = False) -> dict:
+def run(
+    teams: int,
+    latency_ms: int,
+    readiness: bool = True,
+    limits: bool = False,
+    backend: str = "opsgenie",
+) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        sandbox, policies = build(Path(tmp), teams, latency_ms, limits)
+        sandbox, policies = build(Path(tmp), teams, latency_ms, limits, backend)
         flag = "yes" if readiness else "no"
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(sandbox), str(policies), flag],
@@ -146,18 +205,27 @@ def run(teams: int, latency_ms: int, readiness: bool = True, limits: bool = Fals
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def bound(calls: dict[str, int], latency_ms: int) -> float:
+    """The round-trip bound: each vendor's calls over its client's concurrency, times the
+    latency; the two vendors are read at the same time, so the longer one is the bound."""
+    chat = sum(n for e, n in calls.items() if " /api/" in e)
+    oncall = sum(calls.values()) - chat
+    return max(chat, oncall) / CONCURRENCY * latency_ms / 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--limits", action="store_true", help="both vendors' rate limits on")
+    parser.add_argument("--backend", choices=["opsgenie", "jsm"], default="opsgenie")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
-    small = run(max(1, args.teams // 10), args.latency_ms, limits=args.limits)
-    big = run(args.teams, args.latency_ms, limits=args.limits)
+    small = run(max(1, args.teams // 10), args.latency_ms, limits=args.limits, backend=args.backend)
+    big = run(args.teams, args.latency_ms, limits=args.limits, backend=args.backend)
     print(f"{'endpoint':45} {small['teams']:>6} teams {big['teams']:>6} teams")
     for endpoint in sorted(set(small["calls"]) | set(big["calls"])):
         few, many = small["calls"].get(endpoint, 0), big["calls"].get(endpoint, 0)
@@ -165,17 +233,24 @@ def main() -> None:
     totals = sum(small["calls"].values()), sum(big["calls"].values())
     print(f"{'total API calls':45} {totals[0]:>12} {totals[1]:>12}")
     print(f"{'wall time (s)':45} {small['wall']:>12.2f} {big['wall']:>12.2f}  (goal < 10 s)")
+    bounds = [bound(r["calls"], args.latency_ms) for r in (small, big)]
+    print(
+        f"{'round-trip bound (s)':45} {bounds[0]:>12.2f} {bounds[1]:>12.2f}"
+        + (f"  (ratio {big['wall'] / bounds[1]:.2f}x)" if bounds[1] else "")
+    )
     print(
         f"{'peak memory (MiB, whole process)':45} {small['peak_mib']:>12.0f} "
         f"{big['peak_mib']:>12.0f}  (goal < 200 MB)"
     )
     print(f"{'changes planned':45} {small['changes']:>12} {big['changes']:>12}")
-    lean = run(args.teams, args.latency_ms, readiness=False, limits=args.limits)
+    lean = run(
+        args.teams, args.latency_ms, readiness=False, limits=args.limits, backend=args.backend
+    )
     lean_calls = sum(lean["calls"].values())
     print(f"{'with --no-readiness: calls, wall (s)':45} {lean_calls:>25} {lean['wall']:>8.2f}")
     print(
         f"people {big['teams'] * PEOPLE_PER_TEAM}, Slack channels {CHANNELS}, "
-        f"{args.latency_ms} ms added to every request"
+        f"{args.latency_ms} ms added to every request, on-call backend {args.backend}"
         + (", both vendors' rate limits on" if args.limits else "")
     )
 

@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
     ("script", "arguments"),
     [
         ("plan.py", ["--teams", "2", "--latency-ms", "0"]),
+        ("plan.py", ["--teams", "2", "--latency-ms", "0", "--backend", "jsm"]),
         ("validate.py", ["--files", "3", "--runs", "1"]),
     ],
 )
@@ -31,4 +32,6 @@ def test_the_benchmark_runs_and_prints_its_bounds(script: str, arguments: list[s
     )
     assert done.returncode == 0, done.stderr
     assert "goal" in done.stdout
+    if script == "plan.py":
+        assert "round-trip bound" in done.stdout
     assert "Traceback" not in done.stderr

@@ -32,6 +32,8 @@ class JsmReader(VendorReader):
         self._lock = threading.Lock()
         self._emails: dict[str, str] = {}  # account id -> email
         self._accounts: dict[str, str | None] = {}  # email -> account id (None: no account)
+        self._users: dict[str, dict[str, Any]] = {}  # account id -> the site's answer
+        self._listed: dict[str, Any] = {}  # lists read once per run; a write forgets them
         self.escalation_team: dict[str, str] = {}  # escalation id -> team id (paths need it)
 
     def close(self) -> None:
@@ -95,11 +97,31 @@ class JsmReader(VendorReader):
         return dict(zip(emails, found, strict=True))
 
     def _user(self, account_id: str) -> dict[str, Any]:
+        """One read per account per run: the email and the readiness facts come together."""
+        with self._lock:
+            if account_id in self._users:
+                return self._users[account_id]
         params = {"accountId": account_id, "expand": "applicationRoles"}
         data = self._get("/rest/api/3/user", params, site=True)
         if not isinstance(data, dict):
             raise IncompleteRead(VENDOR, "GET /rest/api/3/user", "not a user")
+        with self._lock:
+            self._users[account_id] = data
         return data
+
+    def _once(self, key: str, read: Any) -> Any:
+        """A list read once per run (teams, schedule names), until a write forgets it."""
+        with self._lock:
+            if key in self._listed:
+                return self._listed[key]
+        found = read()
+        with self._lock:
+            self._listed[key] = found
+        return found
+
+    def forget(self) -> None:
+        with self._lock:
+            self._listed.clear()
 
     def email_of(self, account_id: str) -> str:
         with self._lock:
@@ -122,6 +144,10 @@ class JsmReader(VendorReader):
     def ops_teams(self) -> list[dict[str, str]]:
         """Teams with operations enabled: `{platformTeams: [...]}` per the spec, or a bare list
         as one live report saw (reference §2.7b): both are accepted."""
+        found: list[dict[str, str]] = self._once("teams", self._ops_teams)
+        return found
+
+    def _ops_teams(self) -> list[dict[str, str]]:
         body = self._get("/v1/teams")
         listed = body.get("platformTeams") if isinstance(body, dict) else body
         if not isinstance(listed, list):
@@ -219,16 +245,23 @@ class JsmReader(VendorReader):
 
     # -- escalations and routing rules (a team's) ----------------------------------------------
 
+    def schedule_names(self) -> dict[str, str]:
+        found: dict[str, str] = self._once(
+            "schedules", lambda: {s["id"]: s["name"] for s in self._list("/v1/schedules")}
+        )
+        return found
+
     def _names(self, team_ids: list[str]) -> dict[str, str]:
         names = {t["id"]: t["name"] for t in self.ops_teams()}
-        names.update({s["id"]: s["name"] for s in self._list("/v1/schedules")})
+        names.update(self.schedule_names())
         for team_id in team_ids:
-            for esc in self._list(f"/v1/teams/{segment(team_id)}/escalations"):
+            for esc in self._team_escalations({"id": team_id}):
                 names[esc["id"]] = esc["name"]
         return names
 
     def _team_escalations(self, team: dict[str, str]) -> list[dict[str, Any]]:
-        found = self._list(f"/v1/teams/{segment(team['id'])}/escalations")
+        path = f"/v1/teams/{segment(team['id'])}/escalations"
+        found: list[dict[str, Any]] = self._once(path, lambda: self._list(path))
         with self._lock:
             for esc in found:
                 self.escalation_team[esc["id"]] = team["id"]
@@ -245,7 +278,7 @@ class JsmReader(VendorReader):
             if (r.get("recipient") or {}).get("type") == "user"
         }
         names: dict[str, str] = {t["id"]: t["name"] for t in teams}
-        names.update({s["id"]: s["name"] for s in self._list("/v1/schedules")})
+        names.update(self.schedule_names())
         names.update(self._emails_for(users))
         return [
             parse.escalation(esc, team["name"], names)

@@ -45,6 +45,7 @@ class JsmWriter(JsmReader):
 
     def _send(self, method: str, path: str, body: Any = None, *, site: bool = False) -> Any:
         http = self._site_w if site else self._ops_w
+        self.forget()  # what was listed may change now
         response = http.send(method, path, json=body, idempotent=method == "DELETE")
         if response.status_code == 404 and method == "DELETE":
             return None  # already gone: a repeated or raced delete
@@ -101,6 +102,7 @@ class JsmWriter(JsmReader):
     def _enable_ops(self, team_id: str, admins: list[str]) -> None:
         path = f"/v1/teams/{segment(team_id)}/enable-ops"
         for attempt in range(ENABLE_ATTEMPTS):
+            self.forget()
             response = self._ops_w.send(
                 "POST", path, json={"adminAccountIds": admins}, idempotent=False
             )
@@ -117,6 +119,7 @@ class JsmWriter(JsmReader):
         for _ in range(POLLS):
             status = ((self._get(path) or {}).get("status") or {}).get("value")
             if status == "SUCCESSFUL":
+                self.forget()  # the team and its default objects exist now
                 return
             if status == "FAILED":
                 raise ApiError("JSM Operations", f"GET {path}", "enabling operations failed")
@@ -219,7 +222,7 @@ class JsmWriter(JsmReader):
         if kind == "team":
             found = [t["id"] for t in self.ops_teams() if t["name"] == name]
         elif kind == "schedule":
-            found = [s["id"] for s in self._list("/v1/schedules") if s["name"] == name]
+            found = [i for i, n in self.schedule_names().items() if n == name]
         else:  # an escalation: within its team
             path = f"/v1/teams/{segment(team_id or '')}/escalations"
             found = [e["id"] for e in self._list(path) if e["name"] == name]
