@@ -1,12 +1,15 @@
-"""`reconcile import`: a policy file from what OpsGenie and Slack hold now. Reads only."""
+"""`reconcile import`: a policy file from what the on-call backend (OpsGenie, or JSM Operations
+with --backend jsm) and Slack hold now. Reads only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from reconciler import connect, exit_codes, output
+from reconciler.backends import registry
 from reconciler.errors import ReconcileError
 from reconciler.files import write_output
 from reconciler.policy.importer import Imported, pick, render_policy
@@ -26,11 +29,13 @@ def imported_policy(
 ) -> str:
     """The policy text for `team_name`, as the vendors hold it now; it always validates."""
     channels = channels or []
+    backend = registry.on_call_backend(settings.oncall_backend)
     readers = connect.readers(settings)
+    label = backend.capabilities.label
     try:
         team = readers.oncall.team(team_name)
         if team is None:
-            raise ReconcileError(f"OpsGenie has no team {team_name!r}")
+            raise ReconcileError(f"{label} has no team {team_name!r}")
         schedule, rotation, escalation = pick(
             team, readers.oncall.schedules(), readers.oncall.escalations()
         )
@@ -54,6 +59,8 @@ def imported_policy(
         notes_url,
         notes_channel,
         routing,
+        backend.name,
+        label,
     )
     text = render_policy(source, f"at {connect.now(settings):%Y-%m-%d %H:%M %Z}")
     policy, problems = validate_structure(load_bytes(text.encode(), display))
@@ -87,7 +94,12 @@ def run(
 
 
 @click.command("import")
-@click.option("--team", "team_name", required=True, help="The OpsGenie team to import.")
+@click.option("--team", "team_name", required=True, help="The on-call team to import.")
+@click.option(
+    "--backend",
+    type=click.Choice(["opsgenie", "jsm"]),
+    help="Where the team lives (default: RECONCILE_ONCALL_BACKEND, else opsgenie).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here (default: print).")
 @click.option("--channel", "channels", multiple=True, help="A Slack channel the on-call watches.")
 @click.option("--group", help="The Slack user group of the on-call (handle, no @).")
@@ -104,10 +116,11 @@ def command(
     notes_url: str | None,
     notes_channel: str | None,
     force: bool,
+    backend: str | None,
 ) -> int:
-    """Write a policy for TEAM from OpsGenie and Slack as they are."""
+    """Write a policy for TEAM from the on-call backend and Slack as they are."""
     return run(
-        settings or Settings(),
+        replace(settings or Settings(), oncall_backend=backend),
         team_name,
         out,
         list(channels),

@@ -29,6 +29,8 @@ class Imported:
     notes_url: str | None = None
     notes_channel: str | None = None
     routing_rules: list[live.RoutingRule] = field(default_factory=list)
+    backend: str = "opsgenie"  # as on_call.backend names it
+    label: str = "OpsGenie"
 
 
 def pick(
@@ -63,7 +65,8 @@ def render_policy(src: Imported, now_note: str) -> str:
     local = rotation.start.astimezone(_zone(zone))
     lines = [
         "# yaml-language-server: $schema=../schemas/policy.schema.json",
-        f"# Imported by `reconcile import --team {team.name}` from OpsGenie and Slack {now_note}.",
+        f"# Imported by `reconcile import --team {team.name}` from {src.label} and Slack "
+        f"{now_note}.",
         "# Review it, then commit it: a plan of it shows no changes (for a team reconcile did",
         "# not make, only adopt actions; once they are applied, no changes).",
         "team:",
@@ -73,14 +76,23 @@ def render_policy(src: Imported, now_note: str) -> str:
     if description:
         lines.append(f"  description: {_q(description)}")
     lines.append("  members:")
-    for member in sorted(team.members, key=lambda m: (m.role != "admin", m.username)):
+    members = sorted(team.members, key=lambda m: (m.role != "admin", m.username))
+    if members and not any(m.role == "admin" for m in members):
+        # JSM's Teams API has members, not roles: an admin is needed, so the first is one.
+        first = members[0]
+        members[0] = live.TeamMember(first.username, "admin", first.user_id)
+        lines.append(f"    # {src.label} does not show roles: check who the admin should be")
+    for member in members:
         role = "admin" if member.role == "admin" else "member"
         note = f"  # OpsGenie role {member.role!r}" if member.role not in ("admin", "user") else ""
         lines.append(f"    - email: {member.username}")
         lines.append(f"      role: {role}{note}")
     people = [p.name for p in rotation.participants if p.type == "user" and p.name]
     gaps = len(rotation.participants) - len(people)
-    lines += ["", "on_call:", "  engineer:"]
+    lines += ["", "on_call:"]
+    if src.backend != "opsgenie":
+        lines.append(f"  backend: {src.backend}")
+    lines.append("  engineer:")
     if gaps:
         lines.append(
             f"    # OpsGenie had {gaps} 'none' slot(s) in this rotation; they are left out"
@@ -132,7 +144,8 @@ def render_policy(src: Imported, now_note: str) -> str:
             f"  url: {src.notes_url}",
             f"  channel: {src.notes_channel}",
         ]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if src.label == "OpsGenie" else text.replace("OpsGenie", src.label)
 
 
 def _management(src: Imported) -> list[str]:

@@ -15,6 +15,8 @@ from reconciler.sandbox.wire import Request, Response
 # Free-text fields of the answers the sandbox gives, by vendor.
 SLACK_TEXT = ("warning", "needed", "provided", "value", "text", "description", "real_name")
 OPSGENIE_TEXT = ("message", "result", "description")
+JSM_TEXT = ("title", "message", "description")
+JSM_PREFIXES = ("/jsm/", "/gateway/", "/rest/", "/_edge/")
 
 
 def echoing(state_data: dict[str, Any]) -> bool:
@@ -26,6 +28,8 @@ def echo(request: Request, response: Response) -> Response:
     if not credential or not isinstance(response.body, dict):
         return response
     slack = request.path.startswith("/api/")
+    if request.path.startswith(JSM_PREFIXES):
+        return _echo_jsm(request, response, credential)
     body = _walk(response.body, SLACK_TEXT if slack else OPSGENIE_TEXT, credential)
     if slack:
         body["warning"] = f"echo {credential}"
@@ -53,3 +57,17 @@ def _walk(data: Any, keys: tuple[str, ...], credential: str) -> Any:
     if isinstance(data, list):
         return [_walk(v, keys, credential) for v in data]
     return data
+
+
+def _echo_jsm(request: Request, response: Response, credential: str) -> Response:
+    """JSM: the header, and the email:token pair inside it, in every text field and errors."""
+    import base64
+
+    try:
+        pair = base64.b64decode(credential.removeprefix("Basic ")).decode()
+    except ValueError:
+        pair = ""
+    echoed = f"{credential} {pair}".strip()
+    body = _walk(response.body, JSM_TEXT, echoed)
+    body["message"] = f"{body.get('message', '')} {echoed}".strip()
+    return Response(response.status, body, {**response.headers, "X-Echo": echoed})

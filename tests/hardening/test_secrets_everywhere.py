@@ -139,3 +139,69 @@ def test_no_command_leaks_an_echoed_credential(session: Session, tmp_path: Path)
     purposes = [json.dumps(c.get("purpose")) for c in written["slack"]["channels"]]
     for text in descriptions + purposes:
         assert not _leaks(text), text
+
+
+JSM_SENTINEL = "atl-SENTINEL-token-7d2c5b19"
+
+
+def test_no_jsm_command_leaks_an_echoed_credential(tmp_path: Path) -> None:
+    """The same hostile vendor as JSM Operations: Basic auth's header, and the email:token
+    pair inside it, echoed in every text field; plan, apply, import and migrate keep none."""
+    from reconciler.sandbox.seed_jsm import JSM_EMAIL, jsm_site
+    from tests.helpers import served_env
+
+    state = seed_state()
+    jsm_site(state, migrated=False)
+    state.path = tmp_path / "sandbox.json"
+    state.data["jsm"]["credentials"][0]["token"] = JSM_SENTINEL
+    state.data["echo_credentials"] = True
+    state.save()
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPSGENIE_", "SLACK_", "RECONCILE_", "JSM_", "ATLASSIAN_"))
+    }
+    with served_sandbox(state.path, base) as address:
+        env = {
+            **base,
+            **served_env(address),
+            "ATLASSIAN_API_TOKEN": JSM_SENTINEL,
+            "ATLASSIAN_EMAIL": JSM_EMAIL,
+            "RECONCILE_ONCALL_BACKEND": "jsm",
+            "RECONCILE_NOW": SEED_NOW,
+            "RECONCILE_LOG": "debug",
+        }
+        run = Session(env, state.path, tmp_path)
+        import httpx
+
+        echoed = httpx.get(
+            f"{address}/jsm/ops/api/{state.data['jsm']['cloud_id']}/v1/teams",
+            auth=(JSM_EMAIL, JSM_SENTINEL),
+        )
+        assert JSM_SENTINEL in echoed.text  # else this test proves nothing
+        policies = write_policy(tmp_path, delivery())
+        run("plan", policies)
+        applied = run("apply", "--policies", policies, "--auto-approve")
+        # JSM's writes go through (Slack's group refuses this echoing sandbox's token).
+        assert "+ team Delivery: created" in applied.stdout, applied.stdout + applied.stderr
+        run("import", "--team", "Delivery", "--out", str(tmp_path / "p.yaml"))
+        run("migrate", policies)
+        wrong = {**env, "ATLASSIAN_API_TOKEN": "atl-SENTINEL-wrong-0000"}
+        refused = subprocess.run(
+            [sys.executable, "-m", "reconciler", "plan", policies],
+            capture_output=True,
+            text=True,
+            env=wrong,
+            timeout=120,
+        )
+        run.seen += [refused.stdout, refused.stderr]
+    assert any("DEBUG reconciler.http" in text for text in run.seen)
+    assert (tmp_path / "p.yaml").exists()
+    for text in run.seen:
+        assert JSM_SENTINEL not in text and "atl-SENTINEL-wrong" not in text, text[-2000:]
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path != state.path:
+            assert JSM_SENTINEL not in path.read_text(errors="replace"), path
+    written = SandboxState.load(state.path).data["jsm"]
+    for team in written["teams"]:
+        assert JSM_SENTINEL not in json.dumps(team.get("description")), team
