@@ -1,6 +1,6 @@
 # The reconcile container: slim, non-root, the wheel installed, `reconcile` as the entry point.
-#   docker build -t reconcile:0.2.0 .
-#   docker run --rm -v "$PWD:/work" -w /work reconcile:0.2.0 validate policies/
+#   docker build -t reconcile:0.3.0 .
+#   docker run --rm -v "$PWD:/work" -w /work reconcile:0.3.0 validate policies/
 # The base is pinned to a full version; pin it to its digest (python:3.12.7-slim-bookworm@sha256:…)
 # in your own registry mirror for byte-for-byte rebuilds.
 FROM python:3.12.7-slim-bookworm AS build

@@ -1,3 +1,3 @@
 """reconcile: on-call rotations as code for OpsGenie and Slack."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

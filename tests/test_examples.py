@@ -23,6 +23,7 @@ GITHUB = {
     "plan": EXAMPLES / "github" / "reconcile-plan.yml",
     "apply": EXAMPLES / "github" / "reconcile-apply.yml",
     "schedule": EXAMPLES / "github" / "reconcile-schedule.yml",
+    "migrate": EXAMPLES / "github" / "reconcile-migrate.yml",
 }
 GITLAB = EXAMPLES / "gitlab" / ".gitlab-ci.yml"
 ACTION = REPO / "action.yml"
@@ -127,7 +128,7 @@ def options_of(command: click.Command) -> set[str]:
 def test_the_gitlab_recipe_calls_only_what_exists() -> None:
     document = load(GITLAB)
     calls = invocations(shell_lines(document))
-    assert {c[0] for c in calls} == {"validate", "plan", "apply", "sync", "drift"}
+    assert {c[0] for c in calls} == {"validate", "plan", "apply", "sync", "drift", "migrate"}
     for words in calls:
         command = cli.get_command(None, words[0])  # type: ignore[arg-type]
         assert words[0] in COMMANDS and command is not None
@@ -138,4 +139,4 @@ def test_the_gitlab_recipe_calls_only_what_exists() -> None:
     assert document["drift"]["allow_failure"] == {"exit_codes": [2]}
     assert document["apply"]["resource_group"] != document["sync"]["resource_group"]
     assert "python -m reconciler.ci.gitlab plan.md" in shell_lines(document["plan"])
-    assert document["image"]["name"].endswith("/reconcile:0.2.0")
+    assert document["image"]["name"].endswith("/reconcile:0.3.0")

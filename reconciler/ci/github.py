@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from reconciler.render.markdown import MARKER
 
-COMMANDS = ("plan", "apply", "drift", "sync")
+COMMANDS = ("plan", "apply", "drift", "sync", "migrate")
 
 
 class GitHub(Protocol):
@@ -57,6 +57,8 @@ def arguments(command: str, paths: list[str], plan_file: str) -> list[str]:
         return ["apply", *_policies(paths), "--auto-approve"]
     if command == "drift":
         return ["drift", *paths, "--format", "markdown", "--exit-code"]
+    if command == "migrate":  # a check only: applying the move stays a person's decision
+        return ["migrate", *paths, "--handoffs", "12"]
     return ["sync", *paths]
 
 

@@ -71,7 +71,7 @@ def reset(ctx: click.Context, file: str | None) -> int:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.pass_context
 def serve(ctx: click.Context, port: int, host: str) -> int:
-    """Answer both APIs on one port: OpsGenie under /v2/, Slack under /api/."""
+    """Answer the APIs on one port: OpsGenie under /v2/, Slack under /api/, JSM Operations."""
     from reconciler.sandbox.emulator import Emulator
     from reconciler.sandbox.server import make_server
     from reconciler.sandbox.state import SandboxState
@@ -87,6 +87,16 @@ def serve(ctx: click.Context, port: int, host: str) -> int:
     user_token = (sl.get("user_token") or {}).get("token")
     if user_token:
         output.write_line(f"  export SLACK_USER_TOKEN={user_token}")
+    site = state.data.get("jsm")
+    if site:  # the sandbox's own credentials: printed so a rehearsal can use them
+        cred = site["credentials"][0]
+        output.write_line(
+            f"  export JSM_SITE={address} JSM_API_URL={address} ATLASSIAN_ORG_ID={site['org_id']}"
+        )
+        output.write_line(
+            f"  export ATLASSIAN_EMAIL={cred['email']} ATLASSIAN_API_TOKEN={cred['token']}"
+            " RECONCILE_JSM_POLL_SECONDS=0.01"
+        )
     if state.data["meta"].get("now"):
         output.write_line(f"  export RECONCILE_NOW={state.now().isoformat()}")
     import sys
