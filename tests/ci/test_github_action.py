@@ -92,6 +92,17 @@ def test_apply_then_drift_then_sync(env: dict[str, str], tmp_path: Path) -> None
     assert api.calls == []  # only plan comments
 
 
+def test_the_migrate_check_runs_and_fails_on_what_blocks_the_move(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    api = FakeGitHub()
+    # The seeded JSM site is half-migrated: a duplicated team blocks the move, so exit 1.
+    assert github.main({**env, "INPUT_COMMAND": "migrate"}, api) == 1
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### reconcile migrate" in summary and "duplicated team" in summary
+    assert api.calls == []
+
+
 def test_an_unknown_command_is_refused(
     env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
