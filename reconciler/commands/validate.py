@@ -15,7 +15,7 @@ from reconciler.policy.problems import Problem
 def run(paths: list[str], fmt: str, siblings: bool = False) -> int:
     if siblings:
         paths = with_siblings(paths)
-    result = load_policies(paths)
+    result = load_policies(paths, keep=False)
     if fmt == "json":
         output.write_line(json.dumps(_as_json(result), indent=2))
     elif fmt == "github":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from reconciler.policy.kinds import MANAGED_FIELDS
@@ -231,60 +232,88 @@ def check_policy(doc: Document, policy: Policy) -> list[Problem]:
     return _Checker(doc, policy).run()
 
 
-def check_across(loaded: list[tuple[Document, Policy]]) -> Iterator[Problem]:
-    """Rules that span files: team names, and the OpsGenie names generated from them."""
-    teams: dict[str, Document] = {}
-    schedule_or_team: dict[str, tuple[str, Document]] = {}
-    escalations: dict[str, Document] = {}
-    handles: dict[str, Document] = {}
-    for doc, policy in loaded:
+@dataclass(frozen=True)
+class _Where:
+    """Where a name was declared: all a later file's problem needs of an earlier file."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Across:
+    """Rules that span files (team names, and the OpsGenie names generated from them), checked
+    one file at a time: it keeps a few names and places per file, never the documents, so
+    `validate` reads any number of files in flat memory."""
+
+    def __init__(self) -> None:
+        self.teams: dict[str, _Where] = {}
+        self.schedule_or_team: dict[str, tuple[str, str]] = {}  # name -> (kind, file)
+        self.escalations: dict[str, str] = {}
+        self.handles: dict[str, str] = {}
+
+    def add(self, doc: Document, policy: Policy) -> list[Problem]:
+        found: list[Problem] = []
         name = policy.team.name
-        loc = ("team", "name")
-        line, column = doc.position(loc)
-        if name.lower() in teams:
-            other = teams[name.lower()]
-            yield Problem(
-                doc.file,
-                line,
-                column,
-                f"team {name!r} is also declared in {other.file}:"
-                f"{':'.join(map(str, other.position(loc)))}",
+        line, column = doc.position(("team", "name"))
+        if name.lower() in self.teams:
+            other = self.teams[name.lower()]
+            found.append(
+                Problem(doc.file, line, column, f"team {name!r} is also declared in {other}")
             )
-            continue
-        teams[name.lower()] = doc
+            return found
+        self.teams[name.lower()] = _Where(doc.file, line, column)
         names = Names(name, policy.management.names.model_dump())
         owned = [("team", name), ("schedule", names.eoc_schedule)]
         if policy.on_call.technical_manager.rotation is not None:
             owned.append(("schedule", names.tm_schedule))
         for kind, object_name in owned:
             key = object_name.lower()
-            if key in schedule_or_team and schedule_or_team[key][1] is not doc:
-                other_kind, other = schedule_or_team[key]
-                yield Problem(
+            if key in self.schedule_or_team and self.schedule_or_team[key][1] != doc.file:
+                other_kind, other = self.schedule_or_team[key]
+                found.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        column,
+                        f"{kind} name {object_name!r} collides with the {other_kind} of the same "
+                        f"name from {other}: OpsGenie keeps schedules and teams in one namespace",
+                    )
+                )
+            self.schedule_or_team.setdefault(key, (kind, doc.file))
+        if names.escalation.lower() in self.escalations:
+            found.append(
+                Problem(
                     doc.file,
                     line,
                     column,
-                    f"{kind} name {object_name!r} collides with the {other_kind} of the same name "
-                    f"from {other.file}: OpsGenie keeps schedules and teams in one namespace",
+                    f"escalation name {names.escalation!r} is also generated for "
+                    f"{self.escalations[names.escalation.lower()]}",
                 )
-            schedule_or_team.setdefault(key, (kind, doc))
-        if names.escalation.lower() in escalations:
-            yield Problem(
-                doc.file,
-                line,
-                column,
-                f"escalation name {names.escalation!r} is also generated for "
-                f"{escalations[names.escalation.lower()].file}",
             )
-        escalations.setdefault(names.escalation.lower(), doc)
+        self.escalations.setdefault(names.escalation.lower(), doc.file)
         group = policy.slack.on_call_group if policy.slack else None
         if group is not None:
-            if group.handle in handles:
+            if group.handle in self.handles:
                 gline, gcol = doc.position(("slack", "on_call_group", "handle"))
-                yield Problem(
-                    doc.file,
-                    gline,
-                    gcol,
-                    f"user group @{group.handle} is also declared in {handles[group.handle].file}",
+                found.append(
+                    Problem(
+                        doc.file,
+                        gline,
+                        gcol,
+                        f"user group @{group.handle} is also declared in "
+                        f"{self.handles[group.handle]}",
+                    )
                 )
-            handles.setdefault(group.handle, doc)
+            self.handles.setdefault(group.handle, doc.file)
+        return found
+
+
+def check_across(loaded: list[tuple[Document, Policy]]) -> Iterator[Problem]:
+    """Rules that span files: team names, and the OpsGenie names generated from them."""
+    across = Across()
+    for doc, policy in loaded:
+        yield from across.add(doc, policy)

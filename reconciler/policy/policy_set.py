@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reconciler.policy.checks import check_across, check_policy
+from reconciler.policy.checks import Across, check_policy
 from reconciler.policy.loader import Document, LoadError, load_file
 from reconciler.policy.model import Policy
 from reconciler.policy.problems import Problem
@@ -79,9 +79,13 @@ def _meaning_despite(doc: Document, structural: list[Problem]) -> list[Problem]:
     return [p for p in check_policy(doc, policy) if (p.line, p.column) not in seen]
 
 
-def load_policies(paths: list[str]) -> PolicySet:
+def load_policies(paths: list[str], *, keep: bool = True) -> PolicySet:
+    """Every file's problems, and (with `keep`) the policies. Files are read one at a time and
+    checked across files as they come, so without `keep` (validate) memory stays flat however
+    many files there are."""
     files, problems = policy_files(paths)
     result = PolicySet(problems=problems, files_read=len(files))
+    across = Across()
     for path in files:
         try:
             doc = load_file(path)
@@ -92,10 +96,10 @@ def load_policies(paths: list[str]) -> PolicySet:
         result.problems.extend(structural)
         if policy is not None:
             result.problems.extend(check_policy(doc, policy))
-            result.policies.append(LoadedPolicy(doc, policy))
+            result.problems.extend(across.add(doc, policy))
+            if keep:
+                result.policies.append(LoadedPolicy(doc, policy))
         else:
             result.problems.extend(_meaning_despite(doc, structural))
-    pairs = [(lp.document, lp.policy) for lp in result.policies]
-    result.problems.extend(check_across(pairs))
     result.problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))
     return result
