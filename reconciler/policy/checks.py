@@ -273,14 +273,15 @@ class Across:
         for kind, object_name in owned:
             key = object_name.lower()
             if key in self.schedule_or_team and self.schedule_or_team[key][1] != doc.file:
-                other_kind, other = self.schedule_or_team[key]
+                other_kind, other_file = self.schedule_or_team[key]
                 found.append(
                     Problem(
                         doc.file,
                         line,
                         column,
                         f"{kind} name {object_name!r} collides with the {other_kind} of the same "
-                        f"name from {other}: OpsGenie keeps schedules and teams in one namespace",
+                        f"name from {other_file}: OpsGenie keeps schedules and teams in one "
+                        "namespace",
                     )
                 )
             self.schedule_or_team.setdefault(key, (kind, doc.file))
