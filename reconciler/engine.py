@@ -75,6 +75,7 @@ def plan(
     readers: ReadSide | None = None,
     *,
     readiness: bool = True,
+    readiness_of: str = "everyone",
     timeline_check: bool = True,
 ) -> Planned:
     policies = load(paths, target)
@@ -87,7 +88,9 @@ def plan(
         output.progress(f"reading the vendors for {len(teams)} team(s)...")
         groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
         state = observe(readers, [t.name for t in teams], now, groups=groups)
-        life = observe_lifecycle(readers, teams, state, readiness=readiness)
+        life = observe_lifecycle(
+            readers, teams, state, readiness=readiness, readiness_of=readiness_of
+        )
         mismatches = check_timelines(readers.oncall, teams, state) if timeline_check else []
     finally:
         if own:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from reconciler import connect, engine, exit_codes, output
-from reconciler.commands.plan import TIMELINE_OPTION, model_ok, readiness_ok
+from reconciler.commands.plan import (
+    READINESS_OF_OPTION,
+    TIMELINE_OPTION,
+    model_ok,
+    readiness_ok,
+)
 from reconciler.errors import ReconcileError
 from reconciler.render import render
 from reconciler.settings import Settings
@@ -19,8 +24,15 @@ def run(
     post_to: str | None,
     readiness: bool = True,
     timeline_check: bool = True,
+    readiness_of: str = "everyone",
 ) -> int:
-    planned = engine.plan(settings, paths, readiness=readiness, timeline_check=timeline_check)
+    planned = engine.plan(
+        settings,
+        paths,
+        readiness=readiness,
+        timeline_check=timeline_check,
+        readiness_of=readiness_of,
+    )
     plan = planned.plan
     fingerprint = plan.fingerprint() if not plan.empty else "none"
     if fmt == "text":
@@ -56,6 +68,7 @@ def _post(settings: Settings, channel: str, text: str) -> None:
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 2 when there is drift.")
 @click.option("--post-to", metavar="CHANNEL", help="Post the Markdown report to this channel.")
 @click.option("--readiness/--no-readiness", default=True, help="Check participants' readiness.")
+@READINESS_OF_OPTION
 @TIMELINE_OPTION
 @click.pass_obj
 def command(
@@ -66,7 +79,17 @@ def command(
     post_to: str | None,
     readiness: bool,
     timeline_check: bool,
+    readiness_of: str,
 ) -> int:
-    """Report drift between the policies and OpsGenie and Slack, for every team."""
+    """Report drift between the policies and the on-call backend and Slack, for every team."""
     paths_ = list(paths) or ["policies"]
-    return run(settings or Settings(), paths_, fmt, exit_code, post_to, readiness, timeline_check)
+    return run(
+        settings or Settings(),
+        paths_,
+        fmt,
+        exit_code,
+        post_to,
+        readiness,
+        timeline_check,
+        readiness_of,
+    )

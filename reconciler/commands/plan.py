@@ -8,6 +8,7 @@ import click
 
 from reconciler import engine, exit_codes, output, planfile
 from reconciler.plan.changes import Plan
+from reconciler.plan.lifecycle_read import READINESS_OF
 from reconciler.policy.policy_set import policy_files
 from reconciler.render import render
 from reconciler.settings import Settings
@@ -23,9 +24,15 @@ def run(
     readiness: bool = True,
     force: bool = False,
     timeline_check: bool = True,
+    readiness_of: str = "everyone",
 ) -> int:
     planned = engine.plan(
-        settings, paths, target, readiness=readiness, timeline_check=timeline_check
+        settings,
+        paths,
+        target,
+        readiness=readiness,
+        timeline_check=timeline_check,
+        readiness_of=readiness_of,
     )
     output.write_line(render(planned.plan, fmt, colour=output.use_colour()).rstrip("\n"))
     if out:
@@ -64,6 +71,15 @@ def model_ok(plan: Plan) -> bool:
     return not errors
 
 
+READINESS_OF_OPTION = click.option(
+    "--readiness-of",
+    "readiness_of",
+    type=click.Choice(READINESS_OF),
+    default="everyone",
+    show_default=True,
+    help="Whose readiness to read: everyone in the rotations, or only those whose problems are "
+    "errors (on call now or next, the technical manager); the rest cost two reads a person.",
+)
 TIMELINE_OPTION = click.option(
     "--timeline-check/--no-timeline-check",
     "timeline_check",
@@ -91,6 +107,7 @@ TIMELINE_OPTION = click.option(
     default=True,
     help="Check every participant can be paged and reached (two reads a person).",
 )
+@READINESS_OF_OPTION
 @TIMELINE_OPTION
 @click.pass_obj
 def command(
@@ -103,6 +120,7 @@ def command(
     readiness: bool,
     force: bool,
     timeline_check: bool,
+    readiness_of: str,
 ) -> int:
     """Show what apply would change (default PATHS: policies/)."""
     paths_ = list(paths) or ["policies"]
@@ -116,4 +134,5 @@ def command(
         readiness,
         force,
         timeline_check,
+        readiness_of,
     )

@@ -86,9 +86,20 @@ def participants(team: DesiredTeam) -> list[str]:
     return [p for p in dict.fromkeys(people) if p]
 
 
+READINESS_OF = ("everyone", "on-duty")
+
+
 def observe_lifecycle(
-    readers: ReadSide, teams: list[DesiredTeam], state: LiveState, *, readiness: bool = True
+    readers: ReadSide,
+    teams: list[DesiredTeam],
+    state: LiveState,
+    *,
+    readiness: bool = True,
+    readiness_of: str = "everyone",
 ) -> LifecycleState:
+    """`readiness_of`: everyone in the rotations, or only the people whose problems are errors
+    (on call now or next, the technical manager): the rest cost two reads each, once per person
+    however many teams they are on, read at the same time."""
     result = LifecycleState()
     og, sl = readers.oncall, readers.slack
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -125,11 +136,21 @@ def observe_lifecycle(
     for team in teams:
         _posted(sl, team, state, result)
     if readiness:
-        usernames = sorted({p for t in teams for p in participants(t)})
+        if readiness_of == "on-duty":
+            usernames = sorted({p for t in teams for p in on_duty(t, result.on_call[t.name])})
+        else:
+            usernames = sorted({p for t in teams for p in participants(t)})
         result.pageability = dict(
             zip(usernames, og.parallel(lambda u: _pageability(og, u), usernames), strict=True)
         )
     return result
+
+
+def on_duty(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:
+    """Whose readiness problems are errors: on call now or next, and the technical manager."""
+    people = set(on_call.eoc_now) | set(on_call.eoc_next) | set(on_call.tm_now)
+    tm = team.policy.on_call.technical_manager.person
+    return people | ({tm} if tm else set())
 
 
 def _slack_people(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:
