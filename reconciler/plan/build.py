@@ -16,6 +16,7 @@ from reconciler.plan.observe import LiveState
 from reconciler.plan.oncall_diff import diff_team, worded
 from reconciler.plan.readiness import check
 from reconciler.plan.safety import guard
+from reconciler.plan.shared import merge_shared
 from reconciler.policy.names import is_owned
 from reconciler.policy.policy_set import LoadedPolicy
 
@@ -88,7 +89,7 @@ def make_plan(
             readiness += check(team, life, now, label)
     return Plan(
         teams=sorted(t.name for t in teams),
-        changes=changes,
+        changes=merge_shared(changes),
         impacts=impacts,
         unmanaged=_unmanaged(teams, state, capabilities),
         warnings=warnings,

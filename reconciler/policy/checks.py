@@ -254,6 +254,7 @@ class Across:
         self.schedule_or_team: dict[str, tuple[str, str]] = {}  # name -> (kind, file)
         self.escalations: dict[str, str] = {}
         self.handles: dict[str, str] = {}
+        self.purposes: dict[str, tuple[str, str]] = {}  # channel -> (purpose, file)
 
     def add(self, doc: Document, policy: Policy) -> list[Problem]:
         found: list[Problem] = []
@@ -310,6 +311,21 @@ class Across:
                     )
                 )
             self.handles.setdefault(group.handle, doc.file)
+        for i, channel in enumerate(policy.slack.channels if policy.slack else []):
+            if channel.purpose is None:
+                continue
+            earlier = self.purposes.setdefault(channel.name, (channel.purpose, doc.file))
+            if earlier[0] != channel.purpose:
+                cline, ccol = doc.position(("slack", "channels", i, "purpose"))
+                found.append(
+                    Problem(
+                        doc.file,
+                        cline,
+                        ccol,
+                        f"#{channel.name} has another purpose in {earlier[1]}: one channel has "
+                        "one purpose, so the policies that watch it must agree",
+                    )
+                )
         return found
 
 
