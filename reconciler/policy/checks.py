@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.policy.cover_checks import check_cover
 from reconciler.policy.kinds import MANAGED_FIELDS
 from reconciler.policy.loader import Document
 from reconciler.policy.model import WEEKDAYS, Policy, Rotation
@@ -39,6 +40,7 @@ class _Checker:
         self.escalation()
         self.slack()
         self.management()
+        check_cover(p, self.error)
         return self.problems
 
     def team(self) -> None:

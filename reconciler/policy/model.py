@@ -9,11 +9,13 @@ Unset optional fields mean "not managed"; an empty list means "manage as empty".
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from reconciler.policy.cover_model import Cover
+from reconciler.policy.model_base import Strict
 from reconciler.policy.types import (
     CalendarDate,
     DurationText,
@@ -30,27 +32,6 @@ from reconciler.policy.types import (
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors, and nothing is coerced: `10` is not the string `"10"`. An optional
-    key written but left empty (`slack:` with nothing after it) is refused rather than read as
-    "not there", so the schema an editor uses needs no null types."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_empty_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if value is None and key in cls.model_fields:
-                    raise PydanticCustomError(
-                        "empty_key",
-                        "'{key}' is empty: give it a value, or leave the key out",
-                        {"key": key},
-                    )
-        return data
 
 
 class Member(Strict):
@@ -441,3 +422,7 @@ class Policy(Strict):
         default=None, description="Each handoff is posted here, once."
     )
     management: Management = Field(default_factory=Management)
+    cover: Cover | None = Field(
+        default=None,
+        description="Time off with who covers, and swaps: owned overrides, reviewed here.",
+    )

@@ -196,6 +196,38 @@ CalendarDate = Annotated[
     ),
 ]
 
+
+@dataclass(frozen=True)
+class Moment:
+    """A local date, or a local date and time, in the policy's time zone."""
+
+    day: date
+    clock: time | None = None  # None: the whole day
+
+    def __str__(self) -> str:
+        return self.day.isoformat() + (f" {self.clock:%H:%M}" if self.clock else "")
+
+
+def _parse_moment(value: str) -> Moment:
+    day, _, clock = value.partition(" ")
+    if not clock:
+        return Moment(_parse_date(day))
+    hours, minutes = (int(part) for part in clock.split(":"))
+    return Moment(_parse_date(day), time(hours, minutes))
+
+
+LocalMoment = Annotated[
+    Moment,
+    _pattern_type(
+        name="moment",
+        pattern=r"^2[01][0-9]{2}-[0-9]{2}-[0-9]{2}( ([01][0-9]|2[0-3]):[0-5][0-9])?$",
+        message="'{value}' is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM)",
+        convert=_parse_moment,
+        serialize=str,
+        json_extra={},
+    ),
+]
+
 TimeZoneName = Annotated[
     str,
     _pattern_type(

@@ -34,6 +34,7 @@ class Store:
         self.schedules: dict[str, live.Schedule] = {}
         self.escalations: dict[str, live.Escalation] = {}
         self.routing: dict[str, list[live.RoutingRule]] = {}
+        self.overrides: dict[str, list[live.Override]] = {}  # schedule id
         self.fail_once: set[str] = set()  # write method names that fail once
         self.writes: list[str] = []
 
@@ -94,7 +95,24 @@ class MemoryOnCall:
             holder = rotation_holder(_as_engine_rotation(rotation), zone, at)
             if holder and holder.get("username"):
                 found.add(holder["username"])
+        for override in self.s.overrides.get(schedule_id, []):
+            if override.start <= at < override.end:
+                found = {override.username}  # the schedule's one rotation, replaced
         return sorted(found)
+
+    def overrides(self, schedule_id: str) -> list[live.Override]:
+        return list(self.s.overrides.get(schedule_id, []))
+
+    def create_override(self, schedule_id: str, override: live.Override) -> None:
+        self._write("create_override")
+        found = self.s.overrides.setdefault(schedule_id, [])
+        if all(o.alias != override.alias for o in found):
+            found.append(override)
+
+    def delete_override(self, schedule_id: str, alias: str) -> None:
+        self._write("delete_override")
+        found = self.s.overrides.get(schedule_id, [])
+        self.s.overrides[schedule_id] = [o for o in found if o.alias != alias]
 
     def timeline(
         self, schedule_id: str, start: datetime, interval: int, unit: str

@@ -243,6 +243,18 @@ class JsmReader(VendorReader):
             for period in rotation.get("periods") or []
         ]
 
+    def overrides(self, schedule_id: str) -> list[live.Override]:
+        listed = self._list(f"/v1/schedules/{segment(schedule_id)}/overrides")
+        people = {(o.get("responder") or {}).get("id") or "" for o in listed}
+        emails = self._emails_for(people)
+        found = []
+        for o in listed:
+            start, end = parse.instant(o.get("startDate")), parse.instant(o.get("endDate"))
+            who = emails.get((o.get("responder") or {}).get("id") or "", "")
+            if start is not None and end is not None:
+                found.append(live.Override(o.get("alias") or "", who, start, end))
+        return found
+
     # -- escalations and routing rules (a team's) ----------------------------------------------
 
     def schedule_names(self) -> dict[str, str]:

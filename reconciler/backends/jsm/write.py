@@ -324,3 +324,19 @@ class JsmWriter(JsmReader):
     def delete_routing_rule(self, team_id: str, rule_id: str) -> None:
         path = f"/v1/teams/{segment(team_id)}/routing-rules/{segment(rule_id)}"
         self._send("DELETE", path)
+
+    # -- overrides -------------------------------------------------------------------------------
+
+    def create_override(self, schedule_id: str, override: live.Override) -> None:
+        """The API names an override by an alias it chooses (reference §2.4): reconcile knows
+        its own by their content (who, from, to), so it sends none."""
+        path = f"/v1/schedules/{segment(schedule_id)}/overrides"
+        body = {
+            "responder": {"type": "user", "id": self._account(override.username)},
+            "startDate": write_instant(override.start),
+            "endDate": write_instant(override.end),
+        }
+        self._send("POST", path, body)
+
+    def delete_override(self, schedule_id: str, alias: str) -> None:
+        self._send("DELETE", f"/v1/schedules/{segment(schedule_id)}/overrides/{segment(alias)}")

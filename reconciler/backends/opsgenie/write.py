@@ -8,6 +8,7 @@ from typing import Any
 from reconciler import live
 from reconciler.backends.opsgenie.client import OpsGenieReader, _json, _segment, error_for
 from reconciler.backends.opsgenie.parse import write_instant
+from reconciler.clients.errors import Conflict, NotFound
 from reconciler.clients.http import Http, ReadOnlyHttp
 
 ROTATION_TYPE = {"hourly", "daily", "weekly"}
@@ -178,6 +179,30 @@ class OpsGenieWriter(OpsGenieReader):
     def delete_routing_rule(self, team_id: str, rule_id: str) -> None:
         path = f"/v2/teams/{_segment(team_id)}/routing-rules/{_segment(rule_id)}"
         self._send("DELETE", path, params={"teamIdentifierType": "id"})
+
+    # -- overrides -------------------------------------------------------------------------------
+
+    def create_override(self, schedule_id: str, override: live.Override) -> None:
+        """An override under reconcile's alias. The alias names its content, so a 409 (a raced
+        or repeated apply made it already) is the override wanted: done."""
+        path = f"/v2/schedules/{_segment(schedule_id)}/overrides"
+        body = {
+            "alias": override.alias,
+            "user": {"type": "user", "username": override.username},
+            "startDate": write_instant(override.start),
+            "endDate": write_instant(override.end),
+        }
+        try:
+            self._send("POST", path, body, {"scheduleIdentifierType": "id"})
+        except Conflict:
+            return
+
+    def delete_override(self, schedule_id: str, alias: str) -> None:
+        path = f"/v2/schedules/{_segment(schedule_id)}/overrides/{_segment(alias)}"
+        try:
+            self._send("DELETE", path, params={"scheduleIdentifierType": "id"})
+        except NotFound:
+            return  # already gone: a repeated or raced delete
 
 
 def _members(members: list[live.TeamMember]) -> list[dict[str, Any]]:

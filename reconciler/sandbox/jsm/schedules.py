@@ -342,7 +342,7 @@ def create_override(state: SandboxState, request: Request, schedule_id: str) -> 
     if end <= start:
         raise Refusal(400, "endDate must be after startDate")
     override = {
-        "alias": body.get("alias") or new_id(state, "override"),
+        "alias": new_id(state, "override"),  # the server's choice (§2.4)
         "responder": {"type": responder["type"], "id": responder.get("id")},
         "startDate": stored(start),
         "endDate": stored(end),
@@ -350,3 +350,14 @@ def create_override(state: SandboxState, request: Request, schedule_id: str) -> 
     }
     site["overrides"].setdefault(found["id"], []).append(override)
     return 201, override
+
+
+@router.route("DELETE", f"{OPS}/schedules/{{schedule_id}}/overrides/{{alias}}")
+def delete_override(state: SandboxState, request: Request, schedule_id: str, alias: str) -> Answer:
+    site = jsm(state)
+    schedule(site, schedule_id)
+    found = [o for o in site["overrides"].get(schedule_id, []) if o["alias"] == alias]
+    if not found:
+        raise Refusal(404, f"No override {alias}", "NOT_FOUND")
+    site["overrides"][schedule_id].remove(found[0])
+    return 204, None

@@ -256,6 +256,11 @@ def create_override(state: SandboxState, request: Request, identifier: str) -> A
     schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
     body = _body(request)
     user = _user_meta(og, body.get("user") or {})
+    existing = og["overrides"].setdefault(schedule["id"], [])
+    if body.get("alias") and any(o["alias"] == body["alias"] for o in existing):
+        # An alias names one override of a schedule [409, as for other names: the spec
+        # documents the alias as the override's identifier, not the status].
+        raise Refusal(409, f"Override with alias [{body['alias']}] already exists")
     override = {
         "alias": body.get("alias") or state.opsgenie_id("override"),
         "user": {"type": "user", **user},
@@ -263,5 +268,16 @@ def create_override(state: SandboxState, request: Request, identifier: str) -> A
         "endDate": _instant(body.get("endDate"), "endDate"),
         "rotations": [{"id": r["id"]} for r in body.get("rotations") or []],
     }
-    og["overrides"].setdefault(schedule["id"], []).append(override)
+    existing.append(override)
     return _done("Created", 201, {"alias": override["alias"]})
+
+
+@router.route("DELETE", "/v2/schedules/{identifier}/overrides/{alias}")
+def delete_override(state: SandboxState, request: Request, identifier: str, alias: str) -> Answer:
+    og = state.data["opsgenie"]
+    schedule = _schedule(og, identifier, _identifier_kind(request, "scheduleIdentifierType"))
+    found = [o for o in og["overrides"].get(schedule["id"], []) if o["alias"] == alias]
+    if not found:
+        raise Refusal(404, f"Override with alias [{alias}] not found")
+    og["overrides"][schedule["id"]].remove(found[0])
+    return _done("Deleted")
