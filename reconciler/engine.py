@@ -87,7 +87,10 @@ def plan(
         teams = desired_teams(policies)
         output.progress(f"reading the vendors for {len(teams)} team(s)...")
         groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
-        state = observe(readers, [t.name for t in teams], now, groups=groups)
+        engineer = [t.schedules[0].name for t in teams]
+        state = observe(
+            readers, [t.name for t in teams], now, groups=groups, override_schedules=engineer
+        )
         life = observe_lifecycle(
             readers, teams, state, readiness=readiness, readiness_of=readiness_of
         )

@@ -117,6 +117,18 @@ class Applier:
     def _delete_schedule(self, op: ops.DeleteSchedule) -> None:
         self.og.delete_schedule(op.schedule_id)
 
+    def _create_override(self, op: ops.CreateOverride) -> None:
+        override = live.Override(
+            op.alias,
+            op.username,
+            datetime.fromisoformat(op.start),
+            datetime.fromisoformat(op.end),
+        )
+        self.og.create_override(op.schedule_id or self._schedule(op.schedule), override)
+
+    def _delete_override(self, op: ops.DeleteOverride) -> None:
+        self.og.delete_override(op.schedule_id, op.alias)
+
     def _create_rotation(self, op: ops.CreateRotation) -> None:
         schedule_id = op.schedule_id or self._schedule(op.schedule)
         self.og.create_rotation(schedule_id, _rotation("", op.rotation))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reconciler.backends.base import Capabilities
 from reconciler.plan.changes import Change, Plan, Unmanaged
+from reconciler.plan.cover_diff import diff_cover
 from reconciler.plan.desired import DesiredTeam, desired_team
 from reconciler.plan.lifecycle import diff_lifecycle
 from reconciler.plan.lifecycle_read import LifecycleState
@@ -26,6 +27,7 @@ KIND_ORDER = {
     "rotation": 2,
     "escalation": 3,
     "routing_rule": 4,
+    "override": 4,  # after the schedule and its rotation exist
     "slack_channel": 5,
     "slack_user_group": 6,
     "slack_group_members": 7,
@@ -75,8 +77,12 @@ def make_plan(
             "can see: an account for the email, active, with agent access"
         )
     readiness = []
+    cover_unmanaged: list[Unmanaged] = []
     for team in sorted(teams, key=lambda t: t.name.lower()):
         team_changes, team_impacts = diff_team(team, state, now, given)
+        covers, hand_made = diff_cover(team, state, now)
+        team_changes += [worded(c, label) for c in covers]
+        cover_unmanaged += hand_made
         team_changes += chat_diff(team, state)
         owned = sum(c.action != "create" for c in team_changes)
         changes += guard(team, team_changes, owned)
@@ -91,7 +97,7 @@ def make_plan(
         teams=sorted(t.name for t in teams),
         changes=merge_shared(changes),
         impacts=impacts,
-        unmanaged=_unmanaged(teams, state, capabilities),
+        unmanaged=_unmanaged(teams, state, capabilities) + cover_unmanaged,
         warnings=warnings,
         readiness=readiness,
         inputs=inputs,

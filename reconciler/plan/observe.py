@@ -22,6 +22,7 @@ class LiveState:
     schedules: dict[str, live.Schedule] = field(default_factory=dict)
     escalations: dict[str, live.Escalation] = field(default_factory=dict)
     routing_rules: dict[str, list[live.RoutingRule]] = field(default_factory=dict)  # team name
+    overrides: dict[str, list[live.Override]] = field(default_factory=dict)  # schedule name
     channels: dict[str, live.Channel] = field(default_factory=dict)  # by name
     groups: dict[str, live.UserGroup] = field(default_factory=dict)  # by handle
     slack_identity: live.SlackIdentity | None = None
@@ -29,20 +30,27 @@ class LiveState:
 
 
 def observe(
-    readers: ReadSide, team_names: list[str], now: datetime, *, groups: bool = True
+    readers: ReadSide,
+    team_names: list[str],
+    now: datetime,
+    *,
+    groups: bool = True,
+    override_schedules: list[str] | None = None,
 ) -> LiveState:
     """`groups`: whether any policy declares a Slack user group; only then are they read (they
     need a paid Slack plan, and usergroups.list fails on a free one)."""
     state = LiveState(now)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        oncall = pool.submit(_oncall, readers, team_names, state)
+        oncall = pool.submit(_oncall, readers, team_names, state, override_schedules or [])
         slack = pool.submit(_slack, readers, state, groups)
         oncall.result()
         slack.result()
     return state
 
 
-def _oncall(readers: ReadSide, team_names: list[str], state: LiveState) -> None:
+def _oncall(
+    readers: ReadSide, team_names: list[str], state: LiveState, override_schedules: list[str]
+) -> None:
     og = readers.oncall
     teams = og.teams()
     _refuse_duplicates(teams, team_names)
@@ -52,6 +60,11 @@ def _oncall(readers: ReadSide, team_names: list[str], state: LiveState) -> None:
     ours = [state.teams[n.lower()] for n in team_names if n.lower() in state.teams]
     rules = og.routing_rules_of([t.id for t in ours])
     state.routing_rules = {t.name.lower(): r for t, r in zip(ours, rules, strict=True)}
+    # Overrides of the declared engineer schedules: covers the policy owns, and any made by hand
+    # (shown as unmanaged): one read a schedule.
+    found = [state.schedules[n.lower()] for n in override_schedules if n.lower() in state.schedules]
+    listed = og.parallel(lambda s: og.overrides(s.id), found)
+    state.overrides = {s.name.lower(): o for s, o in zip(found, listed, strict=True)}
 
 
 def _refuse_duplicates(teams: list[live.Team], team_names: list[str]) -> None:

@@ -108,6 +108,29 @@ class CreateRotation(Operation):
 
 @_register
 @dataclass(frozen=True)
+class CreateOverride(Operation):
+    """A cover's turn: `username` on call in the schedule from `start` to `end` (ISO instants)."""
+
+    KIND: ClassVar[str] = "create_override"
+    schedule: str
+    alias: str
+    username: str
+    start: str
+    end: str
+    schedule_id: str | None = None  # None: the schedule is made by the same apply
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteOverride(Operation):
+    KIND: ClassVar[str] = "delete_override"
+    schedule: str
+    schedule_id: str
+    alias: str
+
+
+@_register
+@dataclass(frozen=True)
 class UpdateRotation(Operation):
     KIND: ClassVar[str] = "update_rotation"
     schedule: str

@@ -21,6 +21,7 @@ KIND_WORDS = {
     "rotation": "OpsGenie rotation",
     "escalation": "OpsGenie escalation",
     "routing_rule": "OpsGenie routing rule",
+    "override": "OpsGenie override",
     "slack_channel": "Slack channel",
     "slack_user_group": "Slack user group",
     "slack_group_members": "members of Slack user group",

@@ -1,0 +1,89 @@
+"""Cover as code, end to end on the sandbox: a one-week cover and a swap become exactly the
+overrides they ask for, re-planning is a no-op, the on-call group and the hand-off post follow
+the cover at the handoff, and an override made by hand is listed and left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.plan.conftest import Run, delivery, write_policy
+from tests.plan.test_lifecycle import group_members, posts, uid
+
+COVER = """
+cover:
+  away:
+    - person: emery.novak@example.com
+      from: "2026-12-21 10:00"
+      to: "2026-12-28 10:00"
+      by: blair.chen@example.com
+      reason: holiday
+  swaps:
+    - shifts: [2027-01-04, 2027-01-11]
+      reason: family event
+"""
+
+
+def overrides(run: Run) -> list[dict]:
+    og = run.state().data["opsgenie"]
+    schedule = next(s for s in og["schedules"] if s["name"] == "Delivery_eoc_schedule")
+    return list(og["overrides"].get(schedule["id"], []))
+
+
+def by_hand(data: dict) -> None:
+    og = data["opsgenie"]
+    schedule = next(s for s in og["schedules"] if s["name"] == "Delivery_eoc_schedule")
+    og["overrides"].setdefault(schedule["id"], []).append(
+        {
+            "alias": "dentist-by-hand",
+            "user": {"type": "user", "username": "taylor.manager@example.com"},
+            "startDate": "2027-02-02T15:00:00Z",
+            "endDate": "2027-02-02T18:00:00Z",
+            "rotations": [],
+        }
+    )
+
+
+def test_a_cover_and_a_swap_are_planned_applied_and_followed(run: Run, tmp_path: Path) -> None:
+    policies = write_policy(tmp_path, delivery() + COVER)
+    run.edit(by_hand)
+    assert run("plan", policies, "--no-readiness") == 0
+    assert "+ override Delivery_eoc_schedule/away 1 from 2026-12-21" in run.out
+    assert (
+        "Mon 2026-12-21 10:00 CST (16:00 UTC)  emery.novak@example.com -> blair.chen@example.com"
+        " (cover: holiday)" in run.out
+    )
+    assert "Mon 2027-01-04 10:00 CST (16:00 UTC)  blair.chen@example.com -> casey.okafor" in run.out
+    assert "override Delivery_eoc_schedule: taylor.manager@example.com" in run.out  # unmanaged
+
+    assert run("apply", "--policies", policies, "--auto-approve") == 0, run.out
+    ours = [o for o in overrides(run) if o["alias"].startswith("reconcile-")]
+    assert sorted((o["user"]["username"], o["startDate"], o["endDate"]) for o in ours) == [
+        ("blair.chen@example.com", "2026-12-21T16:00:00Z", "2026-12-28T16:00:00Z"),
+        ("blair.chen@example.com", "2027-01-11T16:00:00Z", "2027-01-18T16:00:00Z"),
+        ("casey.okafor@example.com", "2027-01-04T16:00:00Z", "2027-01-11T16:00:00Z"),
+    ]
+    assert any(o["alias"] == "dentist-by-hand" for o in overrides(run))
+    assert run("plan", policies, "--no-readiness", "--detailed-exitcode") == 0, run.out
+
+    assert run("sandbox", "clock", "set", "2026-12-21T16:05:00Z") == 0  # 10:05 CST
+    assert run("sync", policies) == 0
+    assert group_members(run) == {"blair.chen@example.com"}  # emery is away: blair covers
+    devon, blair = uid(run, "devon.silva@example.com"), uid(run, "blair.chen@example.com")
+    assert f"Engineer On-Call: <@{devon}> → <@{blair}>" in posts(run)[-1]
+
+    assert run("sandbox", "clock", "set", "2026-12-28T16:05:00Z") == 0  # the cover ends
+    assert run("sync", policies) == 0
+    assert group_members(run) == {"alex.rivera@example.com"}
+    alex = uid(run, "alex.rivera@example.com")
+    assert f"Engineer On-Call: <@{blair}> → <@{alex}>" in posts(run)[-1]
+    assert run("plan", policies, "--no-readiness", "--detailed-exitcode") == 0, run.out
+
+
+def test_a_cover_taken_out_of_the_policy_is_undone(run: Run, tmp_path: Path) -> None:
+    policies = write_policy(tmp_path, delivery() + COVER)
+    assert run("apply", "--policies", policies, "--auto-approve") == 0
+    write_policy(tmp_path, delivery())
+    assert run("plan", policies, "--no-readiness") == 0
+    assert run.out.count("- override Delivery_eoc_schedule/reconcile-") == 3
+    assert run("apply", "--policies", policies, "--auto-approve") == 0
+    assert overrides(run) == []
