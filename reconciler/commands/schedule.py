@@ -1,21 +1,34 @@
-"""`reconcile schedule`: the coming handoffs of each team, as the policy computes them."""
+"""`reconcile schedule`: the coming handoffs of each team, as the policy computes them, covers
+included; as text, JSON, an iCalendar file, or the load per person (--stats)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from reconciler import dates, exit_codes, output
+from reconciler.render import ics
 from reconciler.errors import ReconcileError
 from reconciler.policy.model import Policy
 from reconciler.policy.policy_set import load_policies
 from reconciler.timing.escalation import arithmetic, timed_steps
+from reconciler.timing.load import load
 from reconciler.timing.oncall import Handoff, handoffs
 
 
-def run(paths: list[str], weeks: int, start: datetime, team: str | None, fmt: str) -> int:
+def run(
+    paths: list[str],
+    weeks: int,
+    start: datetime,
+    team: str | None,
+    fmt: str,
+    person: str | None = None,
+    stats: bool = False,
+) -> int:
     result = load_policies(paths)
     for problem in result.problems:
         output.error_line(str(problem))
@@ -30,11 +43,43 @@ def run(paths: list[str], weeks: int, start: datetime, team: str | None, fmt: st
         shift = policy.on_call.engineer.shift_length.timedelta
         count = max(1, int(weeks * 7 * 24 * 3600 // shift.total_seconds()))
         report.append((policy, handoffs(policy, start, count)))
-    if fmt == "json":
+    if fmt == "ics":
+        sys.stdout.buffer.write(ics.calendar(report, person, start))
+        sys.stdout.flush()
+    elif stats:
+        _print_load(report, start, fmt)
+    elif fmt == "json":
         output.write_line(json.dumps(_as_json(report), indent=2))
     else:
         _print_text(report)
     return exit_codes.OK
+
+
+def _print_load(report: list[tuple[Policy, list[Handoff]]], start: datetime, fmt: str) -> None:
+    teams = []
+    for policy, rows in report:
+        zone = rows[0].start.tzinfo if rows else None
+        assert zone is None or isinstance(zone, ZoneInfo)
+        holidays = set(policy.cover.holidays if policy.cover else [])
+        found = load(rows, zone or ZoneInfo("UTC"), holidays)
+        teams.append((policy.team.name, rows, found))
+    if fmt == "json":
+        data = [{"team": name, "people": [vars(p) for p in people]} for name, _, people in teams]
+        output.write_line(json.dumps({"format_version": 1, "teams": data}, indent=2))
+        return
+    for name, rows, people in teams:
+        until = rows[-1].end if rows else start
+        output.write_line(
+            f"{name}: load from {start:%Y-%m-%d} to {until:%Y-%m-%d}, covers included"
+        )
+        output.write_line(
+            f"  {'person':32} {'shifts':>6} {'days':>6} {'weekend':>8} {'holiday':>8}"
+        )
+        for p in people:
+            output.write_line(
+                f"  {p.person:32} {p.shifts:>6} {p.hours / 24:>6.1f} {p.weekend_days:>8} "
+                f"{p.holidays:>8}"
+            )
 
 
 def _as_json(report: list[tuple[Policy, list[Handoff]]]) -> dict[str, object]:
@@ -50,6 +95,7 @@ def _as_json(report: list[tuple[Policy, list[Handoff]]]) -> dict[str, object]:
                         "end": h.end.isoformat(),
                         "engineer_on_call": h.engineer,
                         "technical_manager": h.manager,
+                        "cover": h.cover,
                     }
                     for h in rows
                 ],
@@ -77,7 +123,8 @@ def _print_text(report: list[tuple[Policy, list[Handoff]]]) -> None:
             local = h.start.strftime("%a %Y-%m-%d %H:%M %Z")
             utc = h.start.astimezone(UTC).strftime("%H:%M UTC")
             manager = f"  (TM {h.manager})" if h.manager else ""
-            output.write_line(f"  {local}  [{utc}]  {h.engineer}{manager}")
+            cover = f"  cover {h.cover}" if h.cover else ""
+            output.write_line(f"  {local}  [{utc}]  {h.engineer}{manager}{cover}")
 
 
 @click.command("schedule")
@@ -90,13 +137,29 @@ def _print_text(report: list[tuple[Policy, list[Handoff]]]) -> None:
     help="Start from this UTC date/time (default: now).",
 )
 @click.option("--team", help="Only this team.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "ics"]),
+    default="text",
+    help="ics: an iCalendar file to subscribe to (one per team, or --person's own).",
+)
+@click.option("--person", help="ics: only this person's shifts, across the teams.")
+@click.option("--stats", is_flag=True, help="Shifts, days, weekend days and holidays per person.")
 def command(
-    paths: tuple[str, ...], weeks: int, start: datetime | None, team: str | None, fmt: str
+    paths: tuple[str, ...],
+    weeks: int,
+    start: datetime | None,
+    team: str | None,
+    fmt: str,
+    person: str | None,
+    stats: bool,
 ) -> int:
-    """Print who is on call from now (or --from) for the next --weeks weeks."""
+    """Print who is on call from now (or --from) for the next --weeks weeks, covers included."""
     when = start.replace(tzinfo=UTC) if start else datetime.now(UTC)
     problem = dates.out_of_range(when, "--from")
     if problem:
         raise ReconcileError(problem)
-    return run(list(paths) or ["policies"], weeks, when, team, fmt)
+    if stats and fmt == "ics":
+        raise ReconcileError("--stats prints a table (text or json), not a calendar")
+    return run(list(paths) or ["policies"], weeks, when, team, fmt, person, stats)
