@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import click
 
 from reconciler import dates, exit_codes, output
-from reconciler.render import ics
 from reconciler.errors import ReconcileError
 from reconciler.policy.model import Policy
 from reconciler.policy.policy_set import load_policies
+from reconciler.render import ics
 from reconciler.timing.escalation import arithmetic, timed_steps
 from reconciler.timing.load import load
 from reconciler.timing.oncall import Handoff, handoffs
