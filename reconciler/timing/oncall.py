@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from datetime import datetime
 
 from reconciler.policy.model import Policy
@@ -63,7 +64,7 @@ def _pieces(
         {start, end} | {t for turn in turns for t in (turn.start, turn.end) if start < t < end}
     )
     pieces = []
-    for begins, ends in zip(cuts, cuts[1:], strict=False):
+    for begins, ends in pairwise(cuts):
         holding = next((t for t in turns if t.start <= begins < t.end), None)
         pieces.append((begins, ends, holding))
     return pieces
