@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import datetime
+from itertools import pairwise
 
 from reconciler.policy.model import Policy
 from reconciler.policy.model import Rotation as RotationSpec
