@@ -155,6 +155,15 @@ class TimelinePeriod:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """An alert routed to a team, and who acknowledged it."""
+
+    id: str
+    created: datetime
+    acknowledged_by: str | None  # a username (email), lower-cased
+
+
+@dataclass(frozen=True)
 class Override:
     alias: str
     username: str

@@ -251,6 +251,7 @@ def _post(
         f"Engineer On-Call: {mention(outgoing, on_call.eoc_before)} → "
         f"{mention(incoming, on_call.eoc_now)}\n"
         f"Technical Manager: {mention(tm_users, tm_people)}\n"
+        f"{_alerts(team, on_call, mention(outgoing, on_call.eoc_before))}"
         f"Hand-off notes: {url}\n"
         f"_{marker(team.name, on_call.shift_start)}_"
     )
@@ -273,6 +274,23 @@ def _post(
             since=on_call.shift_start.timestamp() - 1,
         ),
     )
+
+
+def _alerts(team: DesiredTeam, on_call: TeamOnCall, outgoing: str) -> str:
+    """The outgoing shift's alerts, and the recovery day the handbook asks for after a busy one."""
+    if on_call.alerts is None:
+        return ""
+    received = len(on_call.alerts)
+    acked = sum(a.acknowledged_by in on_call.eoc_before for a in on_call.alerts)
+    line = f"Alerts last shift: {received} received, {acked} acknowledged by {outgoing}\n"
+    notes = team.policy.handoff_notes
+    threshold = notes.recovery_day_after if notes else None
+    if threshold is not None and received >= threshold:
+        line += (
+            f":zzz: {received} alerts is an eventful week: {outgoing}, take a recovery day "
+            "(the handbook encourages one)\n"
+        )
+    return line
 
 
 def _with_names(text: str, users: list[live.SlackUser]) -> str:

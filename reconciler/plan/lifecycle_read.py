@@ -28,6 +28,8 @@ class TeamOnCall:
     eoc_next: list[str] = field(default_factory=list)
     tm_now: list[str] = field(default_factory=list)
     posted: bool = False  # this shift's hand-off post exists
+    previous_start: datetime | None = None  # when the outgoing engineer's shift began
+    alerts: list[live.Alert] | None = None  # in the outgoing shift; None: not read
 
 
 @dataclass
@@ -134,7 +136,7 @@ def observe_lifecycle(
     members = sl.parallel(sl.channel_members, channels)
     result.channel_members = dict(zip(channels, members, strict=True))
     for team in teams:
-        _posted(sl, team, state, result)
+        _posted(sl, og, team, state, result)
     if readiness:
         if readiness_of == "on-duty":
             usernames = sorted({p for t in teams for p in on_duty(t, result.on_call[t.name])})
@@ -178,6 +180,8 @@ def _on_call(og: OnCallReader, team: DesiredTeam, state: LiveState) -> TeamOnCal
     result.eoc_now = og.on_call(schedule.id, now)
     if shift is not None:
         result.shift_start = shift.start
+        before = rotation.shift_at(shift.start - timedelta(minutes=1)) if rotation else None
+        result.previous_start = before.start if before else None
         result.eoc_before = og.on_call(schedule.id, shift.start - timedelta(minutes=1))
         result.eoc_next = og.on_call(schedule.id, shift.end)
     if len(team.schedules) > 1:
@@ -187,7 +191,13 @@ def _on_call(og: OnCallReader, team: DesiredTeam, state: LiveState) -> TeamOnCal
     return result
 
 
-def _posted(sl: ChatReader, team: DesiredTeam, state: LiveState, result: LifecycleState) -> None:
+def _posted(
+    sl: ChatReader,
+    og: OnCallReader,
+    team: DesiredTeam,
+    state: LiveState,
+    result: LifecycleState,
+) -> None:
     notes = team.policy.handoff_notes
     on_call = result.on_call[team.name]
     if notes is None or on_call.shift_start is None:
@@ -198,6 +208,9 @@ def _posted(sl: ChatReader, team: DesiredTeam, state: LiveState, result: Lifecyc
     me = state.slack_identity or sl.me()
     messages = sl.history(channel.id, on_call.shift_start.timestamp() - 1)
     on_call.posted = any(is_handoff_post(m, me, team.name, on_call.shift_start) for m in messages)
+    if not on_call.posted and on_call.previous_start is not None:
+        # What the outgoing shift received, for the post: read only while a post is due.
+        on_call.alerts = og.alerts(team.name, on_call.previous_start, on_call.shift_start)
 
 
 def _pageability(og: OnCallReader, username: str) -> Pageability:

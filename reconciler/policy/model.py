@@ -307,6 +307,14 @@ class HandoffNotes(Strict):
     channel: SlackChannelName = Field(
         description="The channel the hand-off post goes to.", examples=["delivery"]
     )
+    recovery_day_after: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Alerts in one shift from which the hand-off post suggests the outgoing "
+        "engineer take the recovery day the handbook asks for. Left out: no suggestion.",
+        examples=[10],
+    )
 
 
 class Thresholds(Strict):

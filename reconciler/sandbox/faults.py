@@ -86,4 +86,6 @@ def opsgenie_domain(path: str) -> str:
         return "schedule-oncalls"
     if path == "/v2/users":
         return "search"
+    if path.startswith("/v2/alerts"):
+        return "alert"
     return "configuration"

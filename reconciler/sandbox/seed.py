@@ -105,6 +105,7 @@ def seed_state() -> SandboxState:
                 "overrides": {},
                 "escalations": [],
                 "routing_rules": {},
+                "alerts": [],  # with responders and report.acknowledgedBy (tests add them)
                 # How rotations hand off across daylight saving changes: "wall-clock" (as the
                 # docs suggest: rotations use the schedule time zone) or "elapsed" (for tests)
                 "dst_rule": "wall-clock",

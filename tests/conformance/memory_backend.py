@@ -103,6 +103,9 @@ class MemoryOnCall:
     def overrides(self, schedule_id: str) -> list[live.Override]:
         return list(self.s.overrides.get(schedule_id, []))
 
+    def alerts(self, team: str, start: datetime, end: datetime) -> None:
+        return None  # this backend has no alerts
+
     def create_override(self, schedule_id: str, override: live.Override) -> None:
         self._write("create_override")
         found = self.s.overrides.setdefault(schedule_id, [])

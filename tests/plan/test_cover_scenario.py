@@ -87,3 +87,46 @@ def test_a_cover_taken_out_of_the_policy_is_undone(run: Run, tmp_path: Path) -> 
     assert run.out.count("- override Delivery_eoc_schedule/reconcile-") == 3
     assert run("apply", "--policies", policies, "--auto-approve") == 0
     assert overrides(run) == []
+
+
+def test_the_hand_off_post_counts_the_shifts_alerts_and_suggests_a_recovery_day(
+    run: Run, tmp_path: Path
+) -> None:
+    policy = delivery().replace(
+        "  channel: delivery\n", "  channel: delivery\n  recovery_day_after: 3\n"
+    )
+    policies = write_policy(tmp_path, policy)
+    assert run("apply", "--policies", policies, "--auto-approve") == 0
+
+    def alerts(data: dict) -> None:
+        og = data["opsgenie"]
+        delivery_id = next(t["id"] for t in og["teams"] if t["name"] == "Delivery")
+        platform_id = next(t["id"] for t in og["teams"] if t["name"] == "Platform")
+        made = [  # blair's shift: Mon 2026-11-30 10:00 CST to Mon 2026-12-07 10:00 CST
+            ("2026-11-30T15:00:00Z", delivery_id, None),  # before the shift
+            ("2026-12-01T03:00:00Z", delivery_id, "blair.chen@example.com"),
+            ("2026-12-03T09:00:00Z", delivery_id, "blair.chen@example.com"),
+            ("2026-12-05T22:00:00Z", delivery_id, "taylor.manager@example.com"),
+            ("2026-12-06T01:00:00Z", platform_id, "blair.chen@example.com"),  # another team's
+        ]
+        og["alerts"] = [
+            {
+                "id": f"a{i}",
+                "tinyId": str(i),
+                "message": "disk full",
+                "status": "closed",
+                "acknowledged": by is not None,
+                "createdAt": at,
+                "responders": [{"type": "team", "id": team}],
+                "report": {"acknowledgedBy": by} if by else {},
+            }
+            for i, (at, team, by) in enumerate(made)
+        ]
+
+    run.edit(alerts)
+    assert run("sandbox", "clock", "set", "2026-12-07T16:05:00Z") == 0
+    assert run("sync", policies) == 0
+    blair = uid(run, "blair.chen@example.com")
+    post = posts(run)[-1]
+    assert f"Alerts last shift: 3 received, 2 acknowledged by <@{blair}>" in post
+    assert f":zzz: 3 alerts is an eventful week: <@{blair}>, take a recovery day" in post

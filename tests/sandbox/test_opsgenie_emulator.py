@@ -184,3 +184,29 @@ def test_team_members_are_replaced_added_and_removed(sandbox: Sandbox) -> None:
     og.add_team_member(team.id, live.TeamMember("devon.silva@example.com", "user"))
     og.remove_team_member(team.id, "taylor.manager@example.com")
     assert og.team("Delivery").members == {live.TeamMember("devon.silva@example.com", "user")}
+
+
+def test_alerts_are_read_for_a_team_and_a_window_newest_first(sandbox: Sandbox) -> None:
+    from datetime import UTC, datetime
+
+    def alerts(data: dict) -> None:
+        og = data["opsgenie"]
+        team = next(t["id"] for t in og["teams"] if t["name"] == "Delivery")
+        og["alerts"] = [
+            {
+                "id": f"a{i}",
+                "tinyId": str(i),
+                "message": "m",
+                "createdAt": f"2026-12-0{1 + i % 5}T12:00:00Z",
+                "responders": [{"type": "team", "id": team}],
+                "report": {"acknowledgedBy": "Blair.Chen@example.com"} if i % 2 else {},
+            }
+            for i in range(150)  # two pages of 100
+        ]
+
+    sandbox.edit(alerts)
+    found = sandbox.clients.oncall.alerts(
+        "Delivery", datetime(2026, 12, 2, tzinfo=UTC), datetime(2026, 12, 4, tzinfo=UTC)
+    )
+    assert len(found) == 60  # 2 and 3 December, 30 each
+    assert {a.acknowledged_by for a in found} == {None, "blair.chen@example.com"}

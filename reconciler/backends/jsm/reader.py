@@ -243,6 +243,11 @@ class JsmReader(VendorReader):
             for period in rotation.get("periods") or []
         ]
 
+    def alerts(self, team: str, start: datetime, end: datetime) -> None:
+        """Not read: JSM's alerts API is asynchronous and needs another scope (reference §3,
+        §4.13); the hand-off post leaves the count out."""
+        return None
+
     def overrides(self, schedule_id: str) -> list[live.Override]:
         listed = self._list(f"/v1/schedules/{segment(schedule_id)}/overrides")
         people = {(o.get("responder") or {}).get("id") or "" for o in listed}

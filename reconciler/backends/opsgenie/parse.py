@@ -228,3 +228,11 @@ def timeline_period(rotation: dict[str, Any], period: dict[str, Any]) -> live.Ti
         end=end,
         username=name.lower() if name else None,
     )
+
+
+def alert(data: dict[str, Any]) -> live.Alert:
+    """createdAt is an ISO instant; report.acknowledgedBy the acknowledging username."""
+    created = instant(data.get("createdAt"))
+    assert created is not None, "an alert always has createdAt"
+    by = (data.get("report") or {}).get("acknowledgedBy")
+    return live.Alert(str(data.get("id") or ""), created, by.lower() if by else None)

@@ -1,6 +1,7 @@
 """The emulated OpsGenie REST API v2 (see core.py for what it is faithful to)."""
 
 from reconciler.sandbox.opsgenie import (  # noqa: F401 - routes
+    alerts,
     escalations,
     people,
     schedules,
