@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import click
 
 from reconciler import dates, exit_codes, output
+from reconciler.backends import registry
 from reconciler.errors import ReconcileError
 from reconciler.policy.model import Policy
+from reconciler.policy.names import Names
 from reconciler.policy.policy_set import load_policies
 from reconciler.render import ics
+from reconciler.settings import Settings
+from reconciler.timing.cover import ALIAS_PREFIX, Turn
 from reconciler.timing.escalation import arithmetic, timed_steps
 from reconciler.timing.load import load
 from reconciler.timing.oncall import Handoff, handoffs
@@ -28,6 +33,7 @@ def run(
     fmt: str,
     person: str | None = None,
     stats: bool = False,
+    live: Settings | None = None,
 ) -> int:
     result = load_policies(paths)
     for problem in result.problems:
@@ -42,7 +48,8 @@ def run(
         policy = loaded.policy
         shift = policy.on_call.engineer.shift_length.timedelta
         count = max(1, int(weeks * 7 * 24 * 3600 // shift.total_seconds()))
-        report.append((policy, handoffs(policy, start, count)))
+        by_hand = _by_hand(live, policy, start) if live is not None else ()
+        report.append((policy, handoffs(policy, start, count, by_hand)))
     if fmt == "ics":
         sys.stdout.buffer.write(ics.calendar(report, person, start))
         sys.stdout.flush()
@@ -53,6 +60,35 @@ def run(
     else:
         _print_text(report)
     return exit_codes.OK
+
+
+def _by_hand(settings: Settings, policy: Policy, start: datetime) -> tuple[Turn, ...]:
+    """Overrides somebody made by hand on the team's engineer schedule, as turns."""
+    from reconciler import connect, engine
+
+    settings = engine.for_policies(settings, [])
+    if policy.on_call.backend:
+        settings = replace(settings, oncall_backend=policy.on_call.backend)
+    reader = registry.on_call_backend(settings.oncall_backend).reader(connect.connection(settings))
+    try:
+        name = Names(policy.team.name, policy.management.names.model_dump()).eoc_schedule
+        schedule = next((s for s in reader.schedules() if s.name == name), None)
+        found = reader.overrides(schedule.id) if schedule else []
+    finally:
+        reader.close()
+    zone = ZoneInfo(policy.on_call.engineer.handoff.time_zone)
+    return tuple(
+        Turn(
+            o.start.astimezone(zone),
+            o.end.astimezone(zone),
+            o.username,
+            "",
+            "override made by hand",
+            "by hand",
+        )
+        for o in found
+        if not o.alias.startswith(ALIAS_PREFIX) and o.end > start
+    )
 
 
 def _print_load(report: list[tuple[Policy, list[Handoff]]], start: datetime, fmt: str) -> None:
@@ -146,7 +182,14 @@ def _print_text(report: list[tuple[Policy, list[Handoff]]]) -> None:
 )
 @click.option("--person", help="ics: only this person's shifts, across the teams.")
 @click.option("--stats", is_flag=True, help="Shifts, days, weekend days and holidays per person.")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Also read the on-call backend for overrides made by hand (credentials needed).",
+)
+@click.pass_obj
 def command(
+    settings: Settings | None,
     paths: tuple[str, ...],
     weeks: int,
     start: datetime | None,
@@ -154,6 +197,7 @@ def command(
     fmt: str,
     person: str | None,
     stats: bool,
+    live: bool,
 ) -> int:
     """Print who is on call from now (or --from) for the next --weeks weeks, covers included."""
     when = start.replace(tzinfo=UTC) if start else datetime.now(UTC)
@@ -162,4 +206,5 @@ def command(
         raise ReconcileError(problem)
     if stats and fmt == "ics":
         raise ReconcileError("--stats prints a table (text or json), not a calendar")
-    return run(list(paths) or ["policies"], weeks, when, team, fmt, person, stats)
+    chosen = (settings or Settings()) if live else None
+    return run(list(paths) or ["policies"], weeks, when, team, fmt, person, stats, chosen)

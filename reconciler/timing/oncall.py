@@ -37,11 +37,14 @@ class Handoff:
     cover: str | None = None  # "for alex.rivera@example.com (holiday)": a cover's turn
 
 
-def handoffs(policy: Policy, start: datetime, count: int) -> list[Handoff]:
+def handoffs(
+    policy: Policy, start: datetime, count: int, more: tuple[Turn, ...] = ()
+) -> list[Handoff]:
     """The EOC shifts from the one holding `start`, with the TM on duty as each begins; a shift
-    a cover changes is split where the cover starts and ends, its turn naming whom it covers."""
+    a cover changes is split where the cover starts and ends, its turn naming whom it covers.
+    `more`: turns from elsewhere (overrides made by hand, read live), which win."""
     eoc = rotation_of(policy.on_call.engineer)
-    turns = cover_turns(policy.cover, eoc)
+    turns = [*more, *cover_turns(policy.cover, eoc)]
     tm = policy.on_call.technical_manager
     tm_rotation = rotation_of(tm.rotation) if tm.rotation else None
     result = []
@@ -51,7 +54,8 @@ def handoffs(policy: Policy, start: datetime, count: int) -> list[Handoff]:
             if turn is None:
                 result.append(Handoff(begins, ends, shift.participant, manager))
             else:
-                note = f"for {turn.replaces} ({turn.reason})"
+                whom = turn.replaces or shift.participant
+                note = f"for {whom} ({turn.reason})"
                 result.append(Handoff(begins, ends, turn.person, manager, note))
     return result
 

@@ -130,3 +130,17 @@ def test_the_hand_off_post_counts_the_shifts_alerts_and_suggests_a_recovery_day(
     post = posts(run)[-1]
     assert f"Alerts last shift: 3 received, 2 acknowledged by <@{blair}>" in post
     assert f":zzz: 3 alerts is an eventful week: <@{blair}>, take a recovery day" in post
+
+
+def test_schedule_live_shows_an_override_made_by_hand(run: Run, tmp_path: Path) -> None:
+    policies = write_policy(tmp_path, delivery())
+    assert run("apply", "--policies", policies, "--auto-approve") == 0
+    run.edit(by_hand)
+    assert run("schedule", policies, "--from", "2027-02-01T17:00", "--weeks", "2", "--live") == 0
+    assert (
+        "Tue 2027-02-02 09:00 CST  [15:00 UTC]  taylor.manager@example.com  "
+        "(TM taylor.manager@example.com)  cover for" in run.out
+    ), run.out
+    assert "(override made by hand)" in run.out
+    assert run("schedule", policies, "--from", "2027-02-01T17:00", "--weeks", "2") == 0
+    assert "override made by hand" not in run.out  # offline: the policy alone
