@@ -82,9 +82,12 @@ def is_handoff_post(
 
 
 def participants(team: DesiredTeam) -> list[str]:
+    """Everyone the policy may put on call: the rotations, the manager, and whoever covers."""
     people = list(team.policy.on_call.engineer.participants)
     tm = team.policy.on_call.technical_manager
     people += list(tm.rotation.participants) if tm.rotation else [tm.person or ""]
+    cover = team.policy.cover
+    people += [a.by for a in cover.away] if cover else []
     return [p for p in dict.fromkeys(people) if p]
 
 

@@ -94,6 +94,10 @@ def test_a_cover_who_is_away_too_leaves_nobody_on_call(
       reason: travel
   swaps:""",
     )
-    code, out = _validate(tmp_path, with_cover(both), capsys)
+    text = with_cover(both)
+    code, out = _validate(tmp_path, text, capsys)
     assert code == 1
-    assert "blair.chen@example.com is away then too (cover.away[1]): nobody would be on call" in out
+    message = "blair.chen@example.com is away then too (cover.away[1]): nobody would be on call"
+    [line] = [x for x in out.splitlines() if message in x]
+    row = text.splitlines().index("      by: blair.chen@example.com") + 1
+    assert line.startswith(f"{tmp_path / 'delivery.yaml'}:{row}:11: "), line
