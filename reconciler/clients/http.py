@@ -50,11 +50,13 @@ class Pacer:
 
     A key with no rate goes unpaced until the vendor first throttles it. An adaptive pacer
     (OpsGenie, whose limits depend on the account's plan and are not published) then learns a
-    rate: half the rate it was sent at, halved again at each later throttle (no recovery within
-    a run: a run is short, and a throttle costs more than a slower pace).
+    rate: half the rate it was sent at, halved again at each later throttle, and raised by a
+    tenth after every RECOVER_EVERY seconds without one (additive increase, multiplicative
+    decrease), so a pace that halving took below the real limit climbs back to it.
     """
 
     MIN_RATE = 0.5  # requests a second: the floor an adaptive key is never slowed below
+    RECOVER_EVERY = 5.0  # seconds without a throttle before a learned rate is raised
 
     def __init__(
         self,
@@ -71,6 +73,7 @@ class Pacer:
         self._sent: dict[str, deque[float]] = {}  # key -> send times in the last second
         self._clock, self._sleep = clock, sleep
         self._adaptive = adaptive
+        self._calm: dict[str, float] = {}  # learned keys: when their rate last changed
         self._lock = threading.Lock()
         self._released = threading.Condition(self._lock)
 
@@ -97,6 +100,8 @@ class Pacer:
                     sent.popleft()
                 sent.append(now)
             return 0.0
+        if key in self._calm and now - self._calm[key] >= self.RECOVER_EVERY:
+            self._recover(key, now)
         capacity, per_second = self._rates[key]
         elapsed = max(0.0, now - self._stamp[key])
         self._tokens[key] = min(capacity, self._tokens[key] + elapsed * per_second)
@@ -136,7 +141,15 @@ class Pacer:
         self._rates[key] = (max(1, int(rate)), rate)
         self._tokens[key] = 0.0
         self._stamp[key] = now + seconds
+        self._calm[key] = now + seconds
         log.info("%s: paced at %.1f requests a second after a throttle", key, rate)
+
+    def _recover(self, key: str, now: float) -> None:
+        _, rate = self._rates[key]
+        rate += max(0.5, rate / 10)
+        self._rates[key] = (max(1, int(rate)), rate)
+        self._calm[key] = now
+        log.debug("%s: pace raised to %.1f requests a second", key, rate)
 
 
 @dataclass(frozen=True)

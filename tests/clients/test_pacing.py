@@ -58,6 +58,25 @@ def test_each_later_throttle_halves_the_rate_once() -> None:
     assert sum(clock.slept) == pytest.approx(6 / 5.0)
 
 
+def test_a_learned_rate_climbs_back_while_nothing_throttles() -> None:
+    clock = Clock()
+    pacer = Pacer({"configuration": (1, 8.0)}, clock, clock.sleep, adaptive=True)
+    pacer.throttled("configuration", 1.0)  # 8 a second was too many: 4 now
+    pacer.release("configuration")
+    clock.now += Pacer.RECOVER_EVERY + 1  # calm for a while
+    clock.slept.clear()
+    for _ in range(10):
+        pacer.acquire("configuration")
+    # raised once (4 -> 4.5 a second) after the calm spell: a burst of 4, then 6 at 4.5 a second
+    assert sum(clock.slept) == pytest.approx(6 / 4.5, rel=0.02)
+    pacer.throttled("configuration", 1.0)  # and a throttle halves it again
+    pacer.release("configuration")
+    clock.slept.clear()
+    for _ in range(3):
+        pacer.acquire("configuration")
+    assert sum(clock.slept) == pytest.approx(3 / 2.25, rel=0.02)
+
+
 def test_a_fixed_pacer_holds_but_keeps_its_rate() -> None:
     clock = Clock()
     pacer = Pacer({"chat.postMessage": (1, 1.0)}, clock, clock.sleep)
