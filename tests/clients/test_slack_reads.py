@@ -150,6 +150,17 @@ def test_a_listing_that_never_ends_is_refused_not_cut_short(
         slack_reader.users()
 
 
+def test_the_directory_is_swept_in_pages_as_large_as_slack_allows(
+    api: respx.MockRouter, slack_reader: SlackReader
+) -> None:
+    """users.list is Tier 2: thousands of people at 200 a page would wait out the minute."""
+    route = api.get(f"{SLACK_URL}/users.list").respond(
+        json=ok(cache_ts=0, members=[user_json(id="U0A1", name="a", email="a@example.com")])
+    )
+    slack_reader.users()
+    assert route.calls.last.request.url.params["limit"] == "999"
+
+
 def test_a_bot_without_a_scope_is_told_which(
     api: respx.MockRouter, slack_reader: SlackReader
 ) -> None:

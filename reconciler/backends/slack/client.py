@@ -33,6 +33,10 @@ log = logging.getLogger("reconciler.slack")
 VENDOR = "Slack"
 DEFAULT_URL = "https://slack.com/api"
 PAGE = 200  # Slack's advice for cursor pages
+# users.list is Tier 2 (20 a minute): a directory of thousands at 200 a page spends the minute's
+# budget, and a plan waits a minute a further 20 pages. Its method page makes `limit` a maximum
+# (Slack may answer fewer, and the cursor goes on) and conversations.list's says under 1000.
+DIRECTORY_PAGE = 999
 MAX_PAGES = 2000
 LOOKUP_LIMIT = 10  # up to this many people: users.lookupByEmail each; more: one users.list sweep
 
@@ -285,12 +289,12 @@ class SlackReader(VendorReader):
         response = self._http.get(f"/{method}", params, pace_key=method, operation=method)
         return self._calls.payload(method, response)
 
-    def _paged(self, method: str, key: str, params: dict[str, Any]) -> list[Any]:
+    def _paged(self, method: str, key: str, params: dict[str, Any], size: int = PAGE) -> list[Any]:
         items: list[Any] = []
         cursor = ""
         for _ in range(self.max_pages):
             page = self._get(
-                method, {**params, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
+                method, {**params, "limit": size, **({"cursor": cursor} if cursor else {})}
             )
             if not isinstance(page.get(key), list):
                 raise IncompleteRead(VENDOR, method, f"a page had no {key!r} list")
@@ -387,7 +391,7 @@ class SlackReader(VendorReader):
         return self._me
 
     def users(self) -> list[live.SlackUser]:
-        return [_user(u) for u in self._paged("users.list", "members", {})]
+        return [_user(u) for u in self._paged("users.list", "members", {}, DIRECTORY_PAGE)]
 
     def users_by_email(self, emails: list[str]) -> dict[str, live.SlackUser | None]:
         """Each email's Slack user (None: no active account), by the cheaper of two ways."""
