@@ -114,9 +114,13 @@ class OpsGenieConfig:
         return cls(url, key)
 
 
+CONCURRENCY = 32  # OpsGenie limits requests a second, not connections: the pacer keeps the rate
+
+
 def make_http(config: OpsGenieConfig, **options: Any) -> Http:
     headers = {"Authorization": f"GenieKey {config.key.reveal()}"}
     options.setdefault("pacer", pacer())
+    options.setdefault("max_workers", CONCURRENCY)
     return Http(config.base_url, headers, RULES, **options)
 
 
