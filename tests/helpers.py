@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+SERVERS: dict[str, subprocess.Popen[str]] = {}  # address -> its process, for tests that kill it
+
 
 @contextmanager
 def served_sandbox(path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
@@ -37,7 +39,9 @@ def served_sandbox(path: Path, env: dict[str, str] | None = None) -> Iterator[st
             raise AssertionError(f"sandbox serve did not start: {line}{err}")
         address = line.strip().rsplit(" ", 1)[-1]
         assert address.startswith("http://127.0.0.1:"), address
+        SERVERS[address] = process
         yield address
+        SERVERS.pop(address, None)
     finally:
         if process.poll() is None:
             process.terminate()

@@ -3,6 +3,7 @@ limits and injected faults, and keeps the state file in step with every change."
 
 from __future__ import annotations
 
+import base64
 import math
 import time
 from typing import Any
@@ -23,6 +24,42 @@ from reconciler.sandbox.state import SandboxState
 from reconciler.sandbox.wire import Request, Response
 
 NOT_OURS = "not an OpsGenie (/v2/), JSM Operations or Slack (/api/) path"
+
+
+def journal_entry(state: SandboxState, request: Request) -> dict[str, Any]:
+    """A write as the journal keeps it: enough to make it again on the saved state."""
+    return {
+        "method": request.method,
+        "path": request.path,
+        "query": request.query,
+        "headers": {
+            k: v for k, v in request.headers.items() if k in ("authorization", "content-type")
+        },
+        "body": base64.b64encode(request.body).decode(),
+        "now": state.data["meta"].get("now") or state.now().isoformat(),
+    }
+
+
+def replay(state: SandboxState, entries: list[dict[str, Any]]) -> None:
+    """Journaled writes made again, in order, at the clock they were made at: the handlers are
+    deterministic given the state (ids come from its counters), so the result is the same."""
+    clock = state.data["meta"].get("now")
+    for entry in entries:
+        state.data["meta"]["now"] = entry["now"]
+        request = Request(
+            entry["method"],
+            entry["path"],
+            entry["query"],
+            entry["headers"],
+            base64.b64decode(entry["body"]),
+        )
+        if jsm_api.is_jsm_path(request.path):
+            jsm_api.handle(state, request)
+        elif request.path.startswith("/api/"):
+            slack_api.handle(state, request)
+        else:
+            opsgenie_api.handle(state, request)
+    state.data["meta"]["now"] = clock
 
 
 class Dropped(Exception):
@@ -86,21 +123,21 @@ class Emulator:
         with self.state.lock:
             if request.path.startswith("/v2/"):
                 response = opsgenie_api.handle(self.state, request)
-                changed = request.method != "GET" and response.status < 300
+                # Every write is journaled, refused or not: a refusal may change the state too
+                # (a fault used up, a team Operations could not see yet), and replay must agree.
+                changed = request.method != "GET"
             elif jsm_api.is_jsm_path(request.path):
                 response = jsm_api.handle(self.state, request)
                 # A poll of enable-ops can complete it: a GET that changes the site.
-                changed = response.status < 300 and (
-                    request.method != "GET" or "/requests/" in request.path
-                )
+                changed = request.method != "GET" or "/requests/" in request.path
             elif request.path.startswith("/api/"):
                 response = slack_api.handle(self.state, request)
                 name = request.path.removeprefix("/api/")
-                changed = name not in slack_api.READS and (response.body or {}).get("ok") is True
+                changed = name not in slack_api.READS
             else:
                 return Response(404, {"message": NOT_OURS})
             if changed:
-                self.state.save()
+                self.state.record(journal_entry(self.state, request))
             if echoing(self.state.data):
                 response = echo(request, response)
         return response
