@@ -167,31 +167,31 @@ def answered(text: str | None, zone: str | None) -> str | None:
 # -- lookups -----------------------------------------------------------------------------------
 
 
+def find(
+    items: list[dict[str, Any]], key: str, value: str, missing: str, code: str = "NOT_FOUND"
+) -> dict[str, Any]:
+    """The item whose `key` is `value`, else the API's 404 saying `missing`."""
+    for item in items:
+        if item[key] == value:
+            return item
+    raise Refusal(404, missing, code)
+
+
 def account(site: dict[str, Any], account_id: str) -> dict[str, Any]:
-    for found in site["accounts"]:
-        if found["accountId"] == account_id:
-            result: dict[str, Any] = found
-            return result
-    raise Refusal(404, f"No user with account id {account_id}", "USER_NOT_FOUND")
+    missing = f"No user with account id {account_id}"
+    return find(site["accounts"], "accountId", account_id, missing, "USER_NOT_FOUND")
 
 
 def team(site: dict[str, Any], team_id: str, *, ops: bool = True) -> dict[str, Any]:
     """A team by id; `ops`: one whose operations are enabled (else 404, as for an unknown one)."""
-    for found in site["teams"]:
-        if found["teamId"] == team_id:
-            if ops and not found.get("ops_enabled"):
-                raise Refusal(404, f"Operations are not enabled for team {team_id}", "NOT_FOUND")
-            result: dict[str, Any] = found
-            return result
-    raise Refusal(404, f"No team {team_id}", "NOT_FOUND")
+    found = find(site["teams"], "teamId", team_id, f"No team {team_id}")
+    if ops and not found.get("ops_enabled"):
+        raise Refusal(404, f"Operations are not enabled for team {team_id}", "NOT_FOUND")
+    return found
 
 
 def schedule(site: dict[str, Any], schedule_id: str) -> dict[str, Any]:
-    for found in site["schedules"]:
-        if found["id"] == schedule_id:
-            result: dict[str, Any] = found
-            return result
-    raise Refusal(404, f"No schedule {schedule_id}", "NOT_FOUND")
+    return find(site["schedules"], "id", schedule_id, f"No schedule {schedule_id}")
 
 
 def new_id(state: SandboxState, kind: str) -> str:

@@ -17,6 +17,7 @@ from reconciler.sandbox.jsm.core import (
     Refusal,
     account,
     body_of,
+    find,
     jsm,
     new_id,
     page,
@@ -65,11 +66,8 @@ def _rules(site: dict[str, Any], given: Any) -> list[dict[str, Any]]:
 
 def _escalation(site: dict[str, Any], team_id: str, escalation_id: str) -> dict[str, Any]:
     team(site, team_id)
-    for found in site["escalations"].get(team_id, []):
-        if found["id"] == escalation_id:
-            result: dict[str, Any] = found
-            return result
-    raise Refusal(404, f"No escalation {escalation_id} in team {team_id}", "NOT_FOUND")
+    found = site["escalations"].get(team_id, [])
+    return find(found, "id", escalation_id, f"No escalation {escalation_id} in team {team_id}")
 
 
 def _name_free(site: dict[str, Any], team_id: str, name: str, except_id: str = "") -> None:
@@ -174,11 +172,8 @@ def _renumber(rules: list[dict[str, Any]]) -> None:
 
 def _routing(site: dict[str, Any], team_id: str, rule_id: str) -> dict[str, Any]:
     team(site, team_id)
-    for found in site["routing_rules"].get(team_id, []):
-        if found["id"] == rule_id:
-            result: dict[str, Any] = found
-            return result
-    raise Refusal(404, f"No routing rule {rule_id} in team {team_id}", "NOT_FOUND")
+    rules = site["routing_rules"].get(team_id, [])
+    return find(rules, "id", rule_id, f"No routing rule {rule_id} in team {team_id}")
 
 
 @router.route("GET", f"{OPS}/teams/{{team_id}}/routing-rules")

@@ -18,6 +18,7 @@ from reconciler.sandbox.jsm.core import (
     account,
     answered,
     body_of,
+    find,
     instant,
     jsm,
     new_id,
@@ -184,11 +185,7 @@ def _rotation(
 
 
 def _find_rotation(found: dict[str, Any], rotation_id: str) -> dict[str, Any]:
-    for rotation in found["rotations"]:
-        if rotation["id"] == rotation_id:
-            result: dict[str, Any] = rotation
-            return result
-    raise Refusal(404, f"No rotation {rotation_id}", "NOT_FOUND")
+    return find(found["rotations"], "id", rotation_id, f"No rotation {rotation_id}")
 
 
 @router.route("GET", f"{OPS}/schedules/{{schedule_id}}/rotations")
