@@ -114,7 +114,7 @@ class OpsGenieConfig:
         return cls(url, key)
 
 
-CONCURRENCY = 32  # OpsGenie limits requests a second, not connections: the pacer keeps the rate
+CONCURRENCY = 48  # OpsGenie limits requests a second, not connections: the pacer keeps the rate
 
 
 def make_http(config: OpsGenieConfig, **options: Any) -> Http:
