@@ -235,7 +235,8 @@ def main() -> None:
     totals = sum(small["calls"].values()), sum(big["calls"].values())
     print(f"{'total API calls':45} {totals[0]:>12} {totals[1]:>12}")
     print(
-        f"{'wall time (s)':45} {small['wall']:>12.2f} {big['wall']:>12.2f}  (goal < 20 s at 1,000 teams)"
+        f"{'wall time (s)':45} {small['wall']:>12.2f} {big['wall']:>12.2f}"
+        "  (goal < 20 s at 1,000 teams)"
     )
     bounds = [bound(r["calls"], args.latency_ms, args.backend) for r in (small, big)]
     print(
