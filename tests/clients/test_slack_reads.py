@@ -159,6 +159,9 @@ def test_the_directory_is_swept_in_pages_as_large_as_slack_allows(
     )
     slack_reader.users()
     assert route.calls.last.request.url.params["limit"] == "999"
+    listed = api.get(f"{SLACK_URL}/conversations.list").respond(json=ok(channels=[]))
+    slack_reader.channels()
+    assert listed.calls.last.request.url.params["limit"] == "999"
 
 
 def test_a_bot_without_a_scope_is_told_which(

@@ -172,6 +172,9 @@ def test_a_restricted_workspace_falls_back_to_the_user_token(
     route = api.post(f"{SLACK_URL}/usergroups.users.update").mock(side_effect=answer)
     slack_writer.set_group_members("S0DS", ["U0A1"])
     assert route.call_count == 2
+    slack_writer.set_group_members("S0DT", ["U0A1"])  # the workspace said so: straight to it
+    assert route.call_count == 3
+    assert route.calls.last.request.headers["Authorization"] == f"Bearer {USER_TOKEN}"
 
 
 def test_without_a_user_token_permission_denied_explains_the_setting(

@@ -33,9 +33,9 @@ log = logging.getLogger("reconciler.slack")
 VENDOR = "Slack"
 DEFAULT_URL = "https://slack.com/api"
 PAGE = 200  # Slack's advice for cursor pages
-# users.list is Tier 2 (20 a minute): a directory of thousands at 200 a page spends the minute's
-# budget, and a plan waits a minute a further 20 pages. Its method page makes `limit` a maximum
-# (Slack may answer fewer, and the cursor goes on) and conversations.list's says under 1000.
+# users.list and conversations.list are Tier 2 (20 a minute): a directory of thousands at 200 a
+# page spends the minute's budget, and a plan waits a minute a further 20 pages. Their method
+# pages make `limit` a maximum (Slack may answer fewer, and the cursor goes on), under 1000.
 DIRECTORY_PAGE = 999
 MAX_PAGES = 2000
 LOOKUP_LIMIT = 10  # up to this many people: users.lookupByEmail each; more: one users.list sweep
@@ -337,6 +337,7 @@ class SlackReader(VendorReader):
             "conversations.list",
             "channels",
             {"types": "public_channel,private_channel", "exclude_archived": "false"},
+            DIRECTORY_PAGE,  # Tier 2 too: an apply plans three times, each a full sweep
         )
         return [_channel(c) for c in raw]
 

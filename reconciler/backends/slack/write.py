@@ -47,6 +47,7 @@ class SlackWriter(SlackReader):
         super().__init__(read_only(http))
         self._write_http = http
         self._user_http = user_http  # an admin's token, for restricted user groups and unarchive
+        self._groups_need_user = False  # the workspace refused the bot a user-group write
 
     def __repr__(self) -> str:
         return f"SlackWriter({self._write_http!r}, user_token={self._user_http is not None})"
@@ -73,12 +74,17 @@ class SlackWriter(SlackReader):
         return self._calls.payload(method, response)
 
     def _post_group(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        """User-group writes: the bot first; the user token if the workspace restricts groups."""
+        """User-group writes: the bot first; the user token if the workspace restricts groups,
+        and from then on straight away (a workspace setting: it will not change mid-run, and
+        each refused try spends a Tier 2 call)."""
+        if self._groups_need_user:
+            return self._post(method, args, as_user=True)
         try:
             return self._post(method, args)
         except AuthError as exc:
             if exc.code != "permission_denied" or self._user_http is None:
                 raise
+            self._groups_need_user = True
             return self._post(method, args, as_user=True)
 
     # -- channels --------------------------------------------------------------------------------
