@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plan import build  # noqa: E402 - the same generated teams as the plan benchmark
+from plan import build  # the same generated teams as the plan benchmark
 
 
 def child(sandbox: str, policies: str) -> None:
