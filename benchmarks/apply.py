@@ -59,7 +59,7 @@ def tier_bound(calls: dict[str, int]) -> tuple[float, float]:
 
     times = []
     for endpoint, count in calls.items():
-        method, path = endpoint.split(" ", 1)
+        _, path = endpoint.split(" ", 1)
         name = path.removeprefix("/api/")
         if not path.startswith("/api/") or name in READS:
             continue
