@@ -53,10 +53,18 @@ def diff_lifecycle(
     changes: list[Change] = []
     if team.schedules[0].name.lower() not in state.schedules:
         warnings.append(
-            f"{team.name}: follow-up: once apply has made {team.schedules[0].name}, it sets the "
-            "on-call group, channel duty and the hand-off post in the same run"
+            f"{team.name}: follow-up: once apply has made {team.schedules[0].name}, it checks "
+            "the on-call group against it and does channel duty and the hand-off post, in the "
+            "same run"
         )
-        return changes, warnings
+        if slack.on_call_group is not None:
+            # The schedule is made by this apply: the group is set now from the rotation it
+            # will have (checked against the vendor once it exists), so the group's members do
+            # not wait for a second pass behind Slack's Tier 2 pacing.
+            who = team.schedules[0].rotation.rotation.on_call_at(state.now)
+            predicted = TeamOnCall(eoc_now=[who] if who else [])
+            changes += _group_members(team, state, life, predicted, slack_user)
+        return changes, sorted(set(warnings))
     if slack.on_call_group is not None:
         changes += _group_members(team, state, life, on_call, slack_user)
     if state.channels and on_call.eoc_now:
