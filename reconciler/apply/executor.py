@@ -6,12 +6,14 @@ the other way, so nothing is deleted while something still refers to it (OpsGeni
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from reconciler import live
+from reconciler.apply.lanes import run_lanes
 from reconciler.backends.base import Writers
 from reconciler.clients.errors import SlackError
 from reconciler.errors import ReconcileError
@@ -55,31 +57,52 @@ class Applier:
         self.not_done: list[str] = []
 
     def apply(self, plan: Plan, *, force: bool = False) -> Outcome:
+        """On-call changes and Slack changes in two lanes at once (Slack's are paced by its
+        tiers; the on-call backend's need not wait behind them); one lane alone when the plan
+        has one vendor. A failure stops its own lane; Ctrl-C stops both."""
         outcome = Outcome(not_done=self.not_done)
         pending = sort_for_apply([c for c in plan.actionable if force or not c.blocked])
-        outcome.skipped = [c for c in plan.actionable if c.blocked and not force]
-        for i, change in enumerate(pending):
+        blocked = [c for c in plan.actionable if c.blocked and not force]
+        oncall = [c for c in pending if c.vendor != "slack"]
+        chat = [c for c in pending if c.vendor == "slack"]
+        if not oncall or not chat:
+            self.lane(pending, outcome, self.report, threading.Event())
+        else:
+            outcome = run_lanes(self, oncall, chat, outcome)
+        outcome.skipped = blocked + outcome.skipped
+        return outcome
+
+    def lane(
+        self,
+        changes: list[Change],
+        outcome: Outcome,
+        report: Callable[[str], None],
+        stop: threading.Event,
+    ) -> None:
+        """Carry out `changes` in order, until one fails or `stop` is set."""
+        for i, change in enumerate(changes):
+            if stop.is_set():
+                outcome.skipped += changes[i:]
+                return
             try:
                 note = self._one(change)
             except ReconcileError as exc:
                 outcome.failed, outcome.error = change, str(exc)
-                outcome.skipped += pending[i + 1 :]
-                self.report(f"{change.symbol} {change.kind} {change.name}: FAILED: {exc}")
-                return outcome
+                outcome.skipped += changes[i + 1 :]
+                report(f"{change.symbol} {change.kind} {change.name}: FAILED: {exc}")
+                return
             except KeyboardInterrupt:
                 # Say what was and was not done, as for any other stop; the change under way
                 # may or may not have reached the vendor.
                 outcome.failed, outcome.interrupted = change, True
                 outcome.error = "interrupted (Ctrl-C) while this change was being made"
-                outcome.skipped += pending[i + 1 :]
-                self.report(f"{change.symbol} {change.kind} {change.name}: INTERRUPTED")
-                return outcome
+                outcome.skipped += changes[i + 1 :]
+                report(f"{change.symbol} {change.kind} {change.name}: INTERRUPTED")
+                stop.set()
+                return
             outcome.done.append(change)
             suffix = f" ({note})" if note else ""
-            self.report(
-                f"{change.symbol} {change.kind} {change.name}: {_past(change.action)}{suffix}"
-            )
-        return outcome
+            report(f"{change.symbol} {change.kind} {change.name}: {_past(change.action)}{suffix}")
 
     # -- one change ------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import base64
 import math
 import time
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from reconciler.sandbox import jsm as jsm_api
 from reconciler.sandbox import opsgenie as opsgenie_api
@@ -27,17 +28,43 @@ NOT_OURS = "not an OpsGenie (/v2/), JSM Operations or Slack (/api/) path"
 
 
 def journal_entry(state: SandboxState, request: Request) -> dict[str, Any]:
-    """A write as the journal keeps it: enough to make it again on the saved state."""
+    """A write as the journal keeps it: enough to make it again on the saved state. Not the
+    credential: which of the sandbox's own credentials it came with (the state holds them), so
+    the journal is no place a token can be found."""
+    body = request.body
+    if request.path.startswith("/api/") and b"token=" in body:
+        kept = [(k, v) for k, v in parse_qsl(body.decode("utf-8"), keep_blank_values=True)]
+        body = urlencode([(k, v) for k, v in kept if k != "token"]).encode()
     return {
         "method": request.method,
         "path": request.path,
-        "query": request.query,
-        "headers": {
-            k: v for k, v in request.headers.items() if k in ("authorization", "content-type")
-        },
-        "body": base64.b64encode(request.body).decode(),
+        "query": {k: v for k, v in request.query.items() if k != "token"},
+        "content_type": request.headers.get("content-type", ""),
+        "credential": _credential_of(state, request),
+        "body": base64.b64encode(body).decode(),
         "now": state.data["meta"].get("now") or state.now().isoformat(),
     }
+
+
+def _credentials(state: SandboxState) -> dict[str, str]:
+    """Each of the sandbox's credentials by name, as a request's Authorization carries it."""
+    found = {"opsgenie": f"GenieKey {state.data['opsgenie']['api_key']}"}
+    slack = state.data["slack"]
+    found["slack-bot"] = f"Bearer {slack['bot']['token']}"
+    if (slack.get("user_token") or {}).get("token"):
+        found["slack-user"] = f"Bearer {slack['user_token']['token']}"
+    for cred in (state.data.get("jsm") or {}).get("credentials", []):
+        pair = base64.b64encode(f"{cred['email']}:{cred['token']}".encode()).decode()
+        found[f"jsm:{cred['email']}"] = f"Basic {pair}"
+    return found
+
+
+def _credential_of(state: SandboxState, request: Request) -> str | None:
+    given = request.headers.get("authorization", "")
+    if not given and request.path.startswith("/api/"):
+        token = request.args().get("token", "")
+        given = f"Bearer {token}" if token else ""
+    return next((name for name, value in _credentials(state).items() if value == given), None)
 
 
 def replay(state: SandboxState, entries: list[dict[str, Any]]) -> None:
@@ -46,11 +73,15 @@ def replay(state: SandboxState, entries: list[dict[str, Any]]) -> None:
     clock = state.data["meta"].get("now")
     for entry in entries:
         state.data["meta"]["now"] = entry["now"]
+        headers = {"content-type": entry["content_type"]}
+        credential = _credentials(state).get(entry["credential"] or "")
+        if credential:
+            headers["authorization"] = credential
         request = Request(
             entry["method"],
             entry["path"],
             entry["query"],
-            entry["headers"],
+            headers,
             base64.b64decode(entry["body"]),
         )
         if jsm_api.is_jsm_path(request.path):

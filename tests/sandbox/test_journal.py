@@ -40,6 +40,7 @@ def test_writes_are_journaled_not_each_a_whole_file(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == before  # the file was not rewritten
     lines = Path(f"{path}.journal").read_text().splitlines()
     assert len(lines) == 5
+    assert OPSGENIE_KEY not in "".join(lines)  # which credential, never the credential
     fresh = SandboxState.load(path)  # another process: the journal is replayed
     names = {t["name"] for t in fresh.data["opsgenie"]["teams"]}
     assert {f"Journal{i}" for i in range(5)} <= names
