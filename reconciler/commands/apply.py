@@ -63,7 +63,11 @@ def run(
             return exit_codes.INTERRUPTED
         if outcome.failed is not None:
             return exit_codes.ERROR
-        after_planned = engine.plan(settings, paths, target, readers=writers, timeline_check=False)
+        # The plans after the writes check that they landed: readiness (two reads a person) was
+        # shown before, and is not what an apply changes.
+        after_planned = engine.plan(
+            settings, paths, target, readers=writers, timeline_check=False, readiness=False
+        )
         follow_up = [c for c in after_planned.plan.actionable if c.kind in LIFECYCLE]
         if follow_up:
             # What depends on objects this apply made (the group's members once the schedule
@@ -79,7 +83,7 @@ def run(
             if more.failed is not None:
                 return exit_codes.ERROR
             after_planned = engine.plan(
-                settings, paths, target, readers=writers, timeline_check=False
+                settings, paths, target, readers=writers, timeline_check=False, readiness=False
             )
         after = after_planned.plan
     finally:
