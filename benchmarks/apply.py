@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -89,11 +90,10 @@ def main() -> None:
     if done.returncode != 0:
         sys.exit(f"benchmark child failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    writes = {
-        e: n
-        for e, n in result["calls"].items()
-        if e.startswith(("POST", "PATCH", "DELETE", "PUT")) or "/api/" in e
-    }
+    writes: Counter[str] = Counter()
+    for endpoint, count in result["calls"].items():
+        if endpoint.startswith(("POST", "PATCH", "DELETE", "PUT")) or "/api/" in endpoint:
+            writes[re.sub(r"/(og-)?[0-9a-f-]{36}", "/{id}", endpoint)] += count
     for endpoint in sorted(writes):
         print(f"{endpoint:50} {writes[endpoint]:>8}")
     slowest, serial = tier_bound(result["calls"])

@@ -12,6 +12,7 @@ from reconciler.apply.executor import Applier, Outcome
 from reconciler.commands.plan import TIMELINE_OPTION, model_ok
 from reconciler.errors import ReconcileError
 from reconciler.plan.build import LIFECYCLE
+from reconciler.plan.lifecycle_read import READINESS_OF
 from reconciler.render import render
 from reconciler.settings import Settings
 
@@ -24,6 +25,7 @@ def run(
     auto_approve: bool,
     force: bool,
     timeline_check: bool = True,
+    readiness_of: str = "on-duty",
 ) -> int:
     saved = None
     if plan_path is not None:
@@ -33,7 +35,12 @@ def run(
     writers = connect.writers(settings)
     try:
         planned = engine.plan(
-            settings, paths, target, readers=writers, timeline_check=timeline_check
+            settings,
+            paths,
+            target,
+            readers=writers,
+            timeline_check=timeline_check,
+            readiness_of=readiness_of,
         )
         plan = planned.plan
         if saved is not None:
@@ -156,6 +163,15 @@ def _account(outcome: Outcome) -> None:
     help="Apply changes the safety rules blocked, and despite a model mismatch.",
 )
 @TIMELINE_OPTION
+@click.option(
+    "--readiness-of",
+    "readiness_of",
+    type=click.Choice(READINESS_OF),
+    default="on-duty",
+    show_default=True,
+    help="Whose readiness apply reads first: the people on duty (whose problems are errors; "
+    "plan shows everyone's), or everyone.",
+)
 @click.pass_obj
 def command(
     settings: Settings,
@@ -165,6 +181,7 @@ def command(
     auto_approve: bool,
     force: bool,
     timeline_check: bool,
+    readiness_of: str,
 ) -> int:
     """Apply a saved plan exactly, or plan, show and ask first."""
     return run(
@@ -175,4 +192,5 @@ def command(
         auto_approve,
         force,
         timeline_check,
+        readiness_of,
     )

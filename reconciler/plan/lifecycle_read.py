@@ -138,8 +138,9 @@ def observe_lifecycle(
     )
     members = sl.parallel(sl.channel_members, channels)
     result.channel_members = dict(zip(channels, members, strict=True))
+    histories: dict[tuple[str, float], list[live.Message]] = {}  # a shared channel, read once
     for team in teams:
-        _posted(sl, og, team, state, result)
+        _posted(sl, og, team, state, result, histories)
     if readiness:
         if readiness_of == "on-duty":
             usernames = sorted({p for t in teams for p in on_duty(t, result.on_call[t.name])})
@@ -200,6 +201,7 @@ def _posted(
     team: DesiredTeam,
     state: LiveState,
     result: LifecycleState,
+    histories: dict[tuple[str, float], list[live.Message]],
 ) -> None:
     notes = team.policy.handoff_notes
     on_call = result.on_call[team.name]
@@ -209,7 +211,10 @@ def _posted(
     if channel is None or not channel.bot_is_member:
         return  # nothing could have been posted there by us
     me = state.slack_identity or sl.me()
-    messages = sl.history(channel.id, on_call.shift_start.timestamp() - 1)
+    since = on_call.shift_start.timestamp() - 1
+    if (channel.id, since) not in histories:
+        histories[(channel.id, since)] = sl.history(channel.id, since)
+    messages = histories[(channel.id, since)]
     on_call.posted = any(is_handoff_post(m, me, team.name, on_call.shift_start) for m in messages)
     if not on_call.posted and on_call.previous_start is not None:
         # What the outgoing shift received, for the post: read only while a post is due.
