@@ -9,10 +9,9 @@ import click
 
 from reconciler import connect, engine, exit_codes, output, planfile
 from reconciler.apply.executor import Applier, Outcome
-from reconciler.commands.plan import TIMELINE_OPTION, model_ok
+from reconciler.commands.plan import TIMELINE_OPTION, model_ok, readiness_of_option
 from reconciler.errors import ReconcileError
 from reconciler.plan.build import LIFECYCLE
-from reconciler.plan.lifecycle_read import READINESS_OF
 from reconciler.render import render
 from reconciler.settings import Settings
 
@@ -163,15 +162,7 @@ def _account(outcome: Outcome) -> None:
     help="Apply changes the safety rules blocked, and despite a model mismatch.",
 )
 @TIMELINE_OPTION
-@click.option(
-    "--readiness-of",
-    "readiness_of",
-    type=click.Choice(READINESS_OF),
-    default="on-duty",
-    show_default=True,
-    help="Whose readiness apply reads first: the people on duty (whose problems are errors; "
-    "plan shows everyone's), or everyone.",
-)
+@readiness_of_option("on-duty")  # plan shows everyone's
 @click.pass_obj
 def command(
     settings: Settings,

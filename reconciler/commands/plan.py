@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -12,6 +14,8 @@ from reconciler.plan.lifecycle_read import READINESS_OF
 from reconciler.policy.policy_set import policy_files
 from reconciler.render import render
 from reconciler.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def run(
@@ -71,15 +75,20 @@ def model_ok(plan: Plan) -> bool:
     return not errors
 
 
-READINESS_OF_OPTION = click.option(
-    "--readiness-of",
-    "readiness_of",
-    type=click.Choice(READINESS_OF),
-    default="everyone",
-    show_default=True,
-    help="Whose readiness to read: everyone in the rotations, or only those whose problems are "
-    "errors (on call now or next, the technical manager); the rest cost two reads a person.",
-)
+def readiness_of_option(default: str) -> Callable[[F], F]:
+    return click.option(
+        "--readiness-of",
+        "readiness_of",
+        type=click.Choice(READINESS_OF),
+        default=default,
+        show_default=True,
+        help="Whose readiness to read: everyone in the rotations, or only those whose problems "
+        "are errors (on call now or next, the technical manager); the rest cost two reads a "
+        "person.",
+    )
+
+
+READINESS_OF_OPTION = readiness_of_option("everyone")
 TIMELINE_OPTION = click.option(
     "--timeline-check/--no-timeline-check",
     "timeline_check",
