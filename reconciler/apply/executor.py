@@ -64,7 +64,7 @@ class Applier:
         pending = sort_for_apply([c for c in plan.actionable if force or not c.blocked])
         blocked = [c for c in plan.actionable if c.blocked and not force]
         oncall = [c for c in pending if c.vendor != "slack"]
-        chat = [c for c in pending if c.vendor == "slack"]
+        chat = by_team([c for c in pending if c.vendor == "slack"])
         if not oncall or not chat:
             self.lane(pending, outcome, self.report, threading.Event())
         else:
@@ -311,6 +311,18 @@ class Applier:
         if name not in self.schedule_ids:
             raise ReconcileError(f"schedule {name!r} does not exist in OpsGenie")
         return self.schedule_ids[name]
+
+
+def by_team(chat: list[Change]) -> list[Change]:
+    """Slack's changes with the channels first (teams share them), then team by team: a team's
+    group and then its members, so the two methods (each Tier 2, paced apart) alternate rather
+    than every create waiting its turn before the first member is set."""
+    channels = [c for c in chat if c.kind == "slack_channel"]
+    rest = [c for c in chat if c.kind != "slack_channel"]
+    forward = [c for c in rest if c.action != "delete"]
+    backward = [c for c in rest if c.action == "delete"]
+    forward.sort(key=lambda c: c.team)  # stable: the kind order within a team is kept
+    return channels + forward + backward
 
 
 def _past(action: str) -> str:

@@ -95,3 +95,27 @@ def test_a_failure_stops_only_its_own_lane() -> None:
     assert outcome.failed is not None and outcome.failed.name == "#c0"
     assert [c.name for c in outcome.done] == ["T0", "T1"]  # the on-call lane went on
     assert [c.name for c in outcome.skipped] == ["#c1"]
+
+
+def test_slack_changes_go_channels_first_then_team_by_team() -> None:
+    from reconciler.apply.executor import by_team
+
+    def change(kind: str, team: str) -> Change:
+        return Change("slack", kind, f"{kind}-{team}", team, "create", "r")
+
+    ordered = by_team(
+        [
+            change("slack_channel", "A"),
+            change("slack_user_group", "A"),
+            change("slack_user_group", "B"),
+            change("slack_group_members", "A"),
+            change("slack_group_members", "B"),
+        ]
+    )
+    assert [c.name for c in ordered] == [
+        "slack_channel-A",
+        "slack_user_group-A",
+        "slack_group_members-A",  # the two Tier 2 methods alternate
+        "slack_user_group-B",
+        "slack_group_members-B",
+    ]
