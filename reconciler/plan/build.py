@@ -14,7 +14,7 @@ from reconciler.plan.desired import DesiredTeam, desired_team
 from reconciler.plan.lifecycle import diff_lifecycle
 from reconciler.plan.lifecycle_read import LifecycleState
 from reconciler.plan.observe import LiveState
-from reconciler.plan.oncall_diff import diff_team, worded
+from reconciler.plan.oncall_diff import diff_team
 from reconciler.plan.readiness import check
 from reconciler.plan.safety import guard
 from reconciler.plan.shared import merge_shared
@@ -81,15 +81,14 @@ def make_plan(
     for team in sorted(teams, key=lambda t: t.name.lower()):
         team_changes, team_impacts = diff_team(team, state, now, given)
         covers, hand_made = diff_cover(team, state, now)
-        team_changes += [worded(c, label) for c in covers]
+        team_changes += covers
         cover_unmanaged += hand_made
         team_changes += chat_diff(team, state)
         owned = sum(c.action != "create" for c in team_changes)
         changes += guard(team, team_changes, owned)
         impacts += team_impacts
         if life is not None:
-            duties, notes = diff_lifecycle(team, state, life)
-            duties = [worded(d, label) for d in duties]
+            duties, notes = diff_lifecycle(team, state, life, label)
             changes += duties  # not under the thresholds: they follow the rotation itself
             warnings += notes
             readiness += check(team, life, now, label)

@@ -33,7 +33,7 @@ HANDOFF_WINDOW = timedelta(days=1)
 
 
 def diff_lifecycle(
-    team: DesiredTeam, state: LiveState, life: LifecycleState
+    team: DesiredTeam, state: LiveState, life: LifecycleState, label: str = "OpsGenie"
 ) -> tuple[list[Change], list[str]]:
     slack = team.policy.slack
     on_call = life.on_call.get(team.name, TeamOnCall())
@@ -63,10 +63,10 @@ def diff_lifecycle(
             # not wait for a second pass behind Slack's Tier 2 pacing.
             who = team.schedules[0].rotation.rotation.on_call_at(state.now)
             predicted = TeamOnCall(eoc_now=[who] if who else [])
-            changes += _group_members(team, state, life, predicted, slack_user)
+            changes += _group_members(team, state, life, predicted, slack_user, label)
         return changes, sorted(set(warnings))
     if slack.on_call_group is not None:
-        changes += _group_members(team, state, life, on_call, slack_user)
+        changes += _group_members(team, state, life, on_call, slack_user, label)
     if state.channels and on_call.eoc_now:
         changes += _duty(team, state, life, on_call, slack_user, warnings)
     return changes, sorted(set(warnings))
@@ -78,6 +78,7 @@ def _group_members(
     life: LifecycleState,
     on_call: TeamOnCall,
     slack_user: SlackUserOf,
+    label: str,
 ) -> list[Change]:
     group_spec = team.policy.slack.on_call_group  # type: ignore[union-attr]
     assert group_spec is not None
@@ -121,7 +122,7 @@ def _group_members(
             name,
             team.name,
             "update",
-            "the group follows who is on call in OpsGenie",
+            f"the group follows who is on call in {label}",
             (FieldChange("members", before, sorted(names[i] for i in wanted)),)
             + ((FieldChange("enabled", False, True),) if enable else ()),
             operation=ops.SlackGroupMembers(

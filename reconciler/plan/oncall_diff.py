@@ -1,5 +1,5 @@
 """The on-call backend (OpsGenie, JSM Operations): desired objects against live ones, one team at
-a time. Prose names the vendor as OpsGenie; `diff_team` words it with the backend's label.
+a time. Prose names the backend by its label (Capabilities.label).
 
 Both sides are normalised before comparing (members as sets, rules ordered by delay, zones
 canonical, instants compared as instants); field differences come from deepdiff. Objects without
@@ -8,7 +8,6 @@ the ownership marker are never changed: a name clash with one blocks the change 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -46,26 +45,12 @@ def diff_team(
 ) -> tuple[list[Change], list[OnCallImpact]]:
     """`capabilities`: the backend's; without them, OpsGenie's wording and member roles."""
     if capabilities is None:
-        return _diff_team(team, state, now, True)
-    changes, impacts = _diff_team(team, state, now, capabilities.member_roles)
-    if capabilities.label != "OpsGenie":
-        changes = [worded(c, capabilities.label) for c in changes]
-    return changes, impacts
-
-
-def worded(change: Change, label: str) -> Change:
-    """`change` with its prose naming the on-call backend by `label` instead of OpsGenie."""
-    if label == "OpsGenie":
-        return change
-
-    def say(text: str) -> str:
-        return text.replace("OpsGenie", label)
-
-    return replace(change, reason=say(change.reason), notes=tuple(say(n) for n in change.notes))
+        return _diff_team(team, state, now, True, "OpsGenie")
+    return _diff_team(team, state, now, capabilities.member_roles, capabilities.label)
 
 
 def _diff_team(
-    team: DesiredTeam, state: LiveState, now: datetime, roles: bool
+    team: DesiredTeam, state: LiveState, now: datetime, roles: bool, label: str
 ) -> tuple[list[Change], list[OnCallImpact]]:
     changes: list[Change] = []
     impacts: list[OnCallImpact] = []
@@ -76,13 +61,13 @@ def _diff_team(
     def create() -> Change:
         return target.change(
             "create",
-            "declared, not in OpsGenie",
+            f"declared, not in {label}",
             fields=(
                 FieldChange("description", None, team.description),
                 FieldChange("members", None, sorted(_members(team.members, roles))),
             ),
             notes=(
-                f"OpsGenie also creates {team.name}_schedule, {team.name}_escalation and a "
+                f"{label} also creates {team.name}_schedule, {team.name}_escalation and a "
                 "default routing rule with every new team; reconcile leaves them alone",
             ),
             operation=ops.CreateTeam(name=team.name, description=team.description, members=members),
@@ -125,17 +110,17 @@ def _diff_team(
         return [change], []  # a team we do not own: nothing below it is ours either
     changes.append(change)
     for schedule in team.schedules:
-        schedule_changes, schedule_impacts = _diff_schedule(team, schedule, state, now)
+        schedule_changes, schedule_impacts = _diff_schedule(team, schedule, state, now, label)
         changes += schedule_changes
         impacts += schedule_impacts
-    changes += _diff_escalation(team, state)
-    changes += _diff_routing(team, state)
+    changes += _diff_escalation(team, state, label)
+    changes += _diff_routing(team, state, label)
     changes += _undeclared(team, state)
     return changes, impacts
 
 
 def _diff_schedule(
-    team: DesiredTeam, want: DesiredSchedule, state: LiveState, now: datetime
+    team: DesiredTeam, want: DesiredSchedule, state: LiveState, now: datetime, label: str
 ) -> tuple[list[Change], list[OnCallImpact]]:
     have = state.schedules.get(want.name.lower())
     subject = Target(VENDOR, "schedule", want.name, team.name)
@@ -145,7 +130,7 @@ def _diff_schedule(
         return [
             subject.change(
                 "create",
-                "declared, not in OpsGenie",
+                f"declared, not in {label}",
                 fields=(FieldChange("time_zone", None, want.time_zone),),
                 operation=ops.CreateSchedule(
                     name=want.name,
@@ -156,7 +141,7 @@ def _diff_schedule(
             ),
             Target(VENDOR, "rotation", f"{want.name}/{rotation.name}", team.name).change(
                 "create",
-                "declared, not in OpsGenie",
+                f"declared, not in {label}",
                 fields=(
                     FieldChange("participants", None, list(sent.participants)),
                     FieldChange("shift", None, f"{rotation.length} {rotation.type}"),
@@ -213,7 +198,9 @@ def _diff_schedule(
     # A second rotation of ours is what an interrupted replace leaves (the new one is made
     # first): keep the one without the restriction or end date that caused the replace.
     ours.sort(key=lambda r: (bool(r.time_restriction) or r.end is not None, r.start))
-    rotation_changes, impacts = _diff_rotation(team, want, have, ours[0] if ours else None, now)
+    rotation_changes, impacts = _diff_rotation(
+        team, want, have, ours[0] if ours else None, now, label
+    )
     changes += rotation_changes
     changes += [
         Target(
@@ -248,6 +235,7 @@ def _diff_rotation(
     have: live.Schedule,
     rotation: live.ScheduleRotation | None,
     now: datetime,
+    label: str,
 ) -> tuple[list[Change], list[OnCallImpact]]:
     desired = want.rotation
     name = f"{want.name}/{desired.name}"
@@ -259,7 +247,7 @@ def _diff_rotation(
         return [
             subject.change(
                 "create",
-                "declared, not in OpsGenie",
+                f"declared, not in {label}",
                 fields=(FieldChange("participants", None, list(sent.participants)),),
                 operation=ops.CreateRotation(
                     schedule=want.name, schedule_id=have.id, rotation=body
@@ -297,7 +285,7 @@ def _diff_rotation(
     return [
         subject.change(
             "replace" if replace else "update",
-            "the policy has no time restriction or end date, and OpsGenie cannot clear those in "
+            f"the policy has no time restriction or end date, and {label} cannot clear those in "
             "place: the rotation is replaced, the new one created before the old one is deleted"
             if replace
             else "participants, order or timing differ from the policy",
@@ -310,7 +298,7 @@ def _diff_rotation(
     ], [the_impact]
 
 
-def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
+def _diff_escalation(team: DesiredTeam, state: LiveState, label: str) -> list[Change]:
     name = team.escalation_name
     have = state.escalations.get(name.lower())
     subject = Target(VENDOR, "escalation", name, team.name)
@@ -319,7 +307,7 @@ def _diff_escalation(team: DesiredTeam, state: LiveState) -> list[Change]:
     def create() -> Change:
         return subject.change(
             "create",
-            "declared, not in OpsGenie",
+            f"declared, not in {label}",
             fields=(FieldChange("rules", None, _rules(team.escalation_rules)),),
             operation=ops.CreateEscalation(
                 name=name, team=team.name, description=team.escalation_description, rules=rules
@@ -381,14 +369,14 @@ def _rule_op(rule: live.EscalationRule) -> dict[str, Any]:
     }
 
 
-def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
+def _diff_routing(team: DesiredTeam, state: LiveState, label: str) -> list[Change]:
     want = team.routing_rule
     rules = state.routing_rules.get(team.name.lower(), [])
     ours = [r for r in rules if r.name == want.name]
     # A second rule of ours is what an interrupted replace leaves: keep the unrestricted one.
     ours.sort(key=lambda r: (r.time_restriction is not None, r.order))
     have = ours[0] if ours else None
-    return _diff_one_routing(team, want, have) + [
+    return _diff_one_routing(team, want, have, label) + [
         Target(VENDOR, "routing_rule", f"{want.name} (a second copy)", team.name).change(
             "delete",
             "a second rule of this name, left by an interrupted replace",
@@ -399,7 +387,7 @@ def _diff_routing(team: DesiredTeam, state: LiveState) -> list[Change]:
 
 
 def _diff_one_routing(
-    team: DesiredTeam, want: live.RoutingRule, have: live.RoutingRule | None
+    team: DesiredTeam, want: live.RoutingRule, have: live.RoutingRule | None, label: str
 ) -> list[Change]:
     subject = Target(VENDOR, "routing_rule", want.name, team.name)
     op_rule = {
@@ -412,9 +400,9 @@ def _diff_one_routing(
     def create() -> Change:
         return subject.change(
             "create",
-            "declared, not in OpsGenie",
+            f"declared, not in {label}",
             fields=(FieldChange("notify", None, f"escalation {want.notify_name}"),),
-            notes=("placed first, before OpsGenie's default rule",),
+            notes=(f"placed first, before {label}'s default rule",),
             operation=ops.CreateRoutingRule(team=team.name, rule=op_rule),
         )
 
@@ -427,7 +415,7 @@ def _diff_one_routing(
             return subject.change(
                 "replace",
                 f"a time restriction ({have.time_restriction}) was added by hand: outside it, "
-                "alerts fall through to the next rule; OpsGenie cannot clear it in place",
+                f"alerts fall through to the next rule; {label} cannot clear it in place",
                 fields,
                 notes=("the new rule is created first, then the old one deleted",),
                 operation=ops.ReplaceRoutingRule(team=team.name, rule_id=have.id, rule=op_rule),

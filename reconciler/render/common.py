@@ -16,12 +16,12 @@ ACTION_WORDS = {
     "no-op": "unchanged",
 }
 KIND_WORDS = {
-    "team": "OpsGenie team",
-    "schedule": "OpsGenie schedule",
-    "rotation": "OpsGenie rotation",
-    "escalation": "OpsGenie escalation",
-    "routing_rule": "OpsGenie routing rule",
-    "override": "OpsGenie override",
+    "team": "{oncall} team",
+    "schedule": "{oncall} schedule",
+    "rotation": "{oncall} rotation",
+    "escalation": "{oncall} escalation",
+    "routing_rule": "{oncall} routing rule",
+    "override": "{oncall} override",
     "slack_channel": "Slack channel",
     "slack_user_group": "Slack user group",
     "slack_group_members": "members of Slack user group",
@@ -39,16 +39,16 @@ def mismatch_line(m: Any) -> str:
     return f"{m.severity}: {m.team}: {m.schedule}: {m.message}"
 
 
-MISMATCH_TITLE = "Model mismatch (our rotation model against OpsGenie's own timeline)"
+MISMATCH_TITLE = "Model mismatch (our rotation model against {oncall}'s own timeline)"
 
 
 def headline(change: Change, oncall: str = "OpsGenie") -> str:
-    kind = KIND_WORDS.get(change.kind, change.kind).replace("OpsGenie", oncall)
+    kind = KIND_WORDS.get(change.kind, change.kind).format(oncall=oncall)
     return f"{kind} {change.name} {ACTION_WORDS[change.action]}"
 
 
 def mismatch_title(plan: Plan) -> str:
-    return MISMATCH_TITLE.replace("OpsGenie", plan.oncall)
+    return MISMATCH_TITLE.format(oncall=plan.oncall)
 
 
 def summary(plan: Plan) -> str:
