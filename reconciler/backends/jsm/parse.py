@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import live
+from reconciler.backends.opsgenie import parse as opsgenie
 from reconciler.backends.opsgenie.parse import instant, restriction_text, zone
 
 __all__ = ["instant", "zone"]
@@ -27,18 +28,7 @@ def participant(data: dict[str, Any], emails: dict[str, str]) -> live.Participan
 
 
 def rotation(data: dict[str, Any], emails: dict[str, str]) -> live.ScheduleRotation:
-    start = instant(data.get("startDate"))
-    assert start is not None, "startDate is required (reference §2.2)"
-    return live.ScheduleRotation(
-        id=data["id"],
-        name=data.get("name") or "",
-        type=data["type"],
-        length=int(data.get("length") or 1),
-        start=start,
-        end=instant(data.get("endDate")),
-        participants=tuple(participant(p, emails) for p in data.get("participants") or []),
-        time_restriction=data.get("timeRestriction") or None,
-    )
+    return opsgenie.rotation(data, emails, participant)  # the shapes are OpsGenie's (§2.2)
 
 
 def schedule(data: dict[str, Any], emails: dict[str, str], teams: dict[str, str]) -> live.Schedule:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,7 +110,14 @@ def participant(data: dict[str, Any], usernames: dict[str, str]) -> live.Partici
     return live.Participant(kind, data.get("name"))
 
 
-def rotation(data: dict[str, Any], usernames: dict[str, str]) -> live.ScheduleRotation:
+Participant = Callable[[dict[str, Any], dict[str, str]], live.Participant]
+
+
+def rotation(
+    data: dict[str, Any], usernames: dict[str, str], read: Participant | None = None
+) -> live.ScheduleRotation:
+    """`read`: how a participant is read (JSM Operations names people by account id)."""
+    read = read or participant
     start = instant(data.get("startDate"))
     assert start is not None, "OpsGenie rotations always have a startDate"
     return live.ScheduleRotation(
@@ -119,7 +127,7 @@ def rotation(data: dict[str, Any], usernames: dict[str, str]) -> live.ScheduleRo
         length=int(data.get("length") or 1),
         start=start,
         end=instant(data.get("endDate")),
-        participants=tuple(participant(p, usernames) for p in data.get("participants") or []),
+        participants=tuple(read(p, usernames) for p in data.get("participants") or []),
         time_restriction=data.get("timeRestriction") or None,
     )
 
