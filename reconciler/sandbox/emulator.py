@@ -71,10 +71,11 @@ def replay(state: SandboxState, entries: list[dict[str, Any]]) -> None:
     """Journaled writes made again, in order, at the clock they were made at: the handlers are
     deterministic given the state (ids come from its counters), so the result is the same."""
     clock = state.data["meta"].get("now")
+    credentials = _credentials(state)  # the journal never changes them
     for entry in entries:
         state.data["meta"]["now"] = entry["now"]
         headers = {"content-type": entry["content_type"]}
-        credential = _credentials(state).get(entry["credential"] or "")
+        credential = credentials.get(entry["credential"] or "")
         if credential:
             headers["authorization"] = credential
         request = Request(
