@@ -70,8 +70,11 @@ def _oncall(
 def _refuse_duplicates(teams: list[live.Team], team_names: list[str]) -> None:
     """A declared name two live teams share cannot be planned: which one is ours? (A migration
     to JSM Operations duplicates a team whose name clashes with an Atlassian team.)"""
+    by_name: dict[str, list[str]] = {}
+    for t in teams:
+        by_name.setdefault(t.name.lower(), []).append(t.id)
     for name in team_names:
-        same = sorted(t.id for t in teams if t.name.lower() == name.lower())
+        same = sorted(by_name.get(name.lower(), []))
         if len(same) > 1:
             raise ReconcileError(
                 f"team {name!r}: {len(same)} on-call teams have this name ({', '.join(same)}); "
