@@ -51,8 +51,10 @@ class Pacer:
     A key with no rate goes unpaced until the vendor first throttles it. An adaptive pacer
     (OpsGenie, whose limits depend on the account's plan and are not published) then learns a
     rate: half the rate it was sent at, halved again at each later throttle, and raised by a
-    tenth after every RECOVER_EVERY seconds without one (additive increase, multiplicative
-    decrease), so a pace that halving took below the real limit climbs back to it.
+    tenth for every RECOVER_EVERY seconds without one (additive increase, multiplicative
+    decrease), so a pace that halving took below the real limit climbs back to it. Quiet
+    seconds count too, as the vendor's bucket refills in them; but never past the rate last
+    throttled, which is known to be too fast.
     """
 
     MIN_RATE = 0.5  # requests a second: the floor an adaptive key is never slowed below
@@ -74,6 +76,7 @@ class Pacer:
         self._clock, self._sleep = clock, sleep
         self._adaptive = adaptive
         self._calm: dict[str, float] = {}  # learned keys: when their rate last changed
+        self._ceiling: dict[str, float] = {}  # learned keys: the rate last throttled
         self._lock = threading.Lock()
         self._released = threading.Condition(self._lock)
 
@@ -138,6 +141,7 @@ class Pacer:
             sent = self._sent.get(key) or deque([now])
             known = len(sent) / min(1.0, max(0.05, now - sent[0]))
         rate = max(self.MIN_RATE, known / 2)
+        self._ceiling[key] = known
         self._rates[key] = (max(1, int(rate)), rate)
         self._tokens[key] = 0.0
         self._stamp[key] = now + seconds
@@ -145,10 +149,13 @@ class Pacer:
         log.info("%s: paced at %.1f requests a second after a throttle", key, rate)
 
     def _recover(self, key: str, now: float) -> None:
+        """A step for each whole RECOVER_EVERY since the rate last changed, up to the ceiling."""
         _, rate = self._rates[key]
-        rate += max(0.5, rate / 10)
+        steps = int((now - self._calm[key]) // self.RECOVER_EVERY)
+        for _ in range(steps):
+            rate = min(self._ceiling[key], rate + max(0.5, rate / 10))
         self._rates[key] = (max(1, int(rate)), rate)
-        self._calm[key] = now
+        self._calm[key] += steps * self.RECOVER_EVERY
         log.debug("%s: pace raised to %.1f requests a second", key, rate)
 
 

@@ -77,6 +77,18 @@ def test_a_learned_rate_climbs_back_while_nothing_throttles() -> None:
     assert sum(clock.slept) == pytest.approx(3 / 2.25, rel=0.02)
 
 
+def test_a_quiet_spell_restores_a_learned_rate_but_never_past_the_rate_throttled() -> None:
+    clock = Clock()
+    pacer = Pacer({"configuration": (1, 8.0)}, clock, clock.sleep, adaptive=True)
+    pacer.throttled("configuration", 1.0)  # 8 a second was too many: 4 now
+    pacer.release("configuration")
+    clock.now += 20 * Pacer.RECOVER_EVERY  # nothing sent: the vendor's bucket refilled
+    for _ in range(10):
+        pacer.acquire("configuration")
+    # back to 8 a second (a burst of 8, then 2 at 8 a second), not one step (4.5) nor past 8
+    assert sum(clock.slept) == pytest.approx(2 / 8.0, rel=0.02)
+
+
 def test_a_fixed_pacer_holds_but_keeps_its_rate() -> None:
     clock = Clock()
     pacer = Pacer({"chat.postMessage": (1, 1.0)}, clock, clock.sleep)
