@@ -29,7 +29,7 @@ from plan import build  # the same generated teams as the plan benchmark
 
 
 def child(sandbox: str, policies: str) -> None:
-    from reconciler import connect
+    from reconciler import connect, engine
     from reconciler.commands import apply as apply_command
     from reconciler.settings import Settings
 
@@ -42,6 +42,9 @@ def child(sandbox: str, policies: str) -> None:
         return via
 
     connect.connection = keeping  # type: ignore[assignment]
+    phases: list[tuple[str, float]] = []
+    timed(engine, "plan", phases)
+    timed(apply_command.Applier, "apply", phases)
     settings = Settings(sandbox=Path(sandbox))
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
@@ -50,7 +53,21 @@ def child(sandbox: str, policies: str) -> None:
     calls: Counter[str] = Counter()
     for transport in made:
         calls.update(transport.emulator.calls)
-    print(json.dumps({"wall": wall, "code": code, "calls": calls}))
+    print(json.dumps({"wall": wall, "code": code, "calls": calls, "phases": phases}))
+
+
+def timed(owner: object, name: str, phases: list[tuple[str, float]]) -> None:
+    """Wrap `owner.name` so each call's wall time is kept, in order: where an apply's time goes."""
+    real = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            phases.append((name, time.perf_counter() - started))
+
+    setattr(owner, name, wrapper)
 
 
 def tier_bound(calls: dict[str, int]) -> tuple[float, float]:
@@ -98,6 +115,8 @@ def main() -> None:
         print(f"{endpoint:50} {writes[endpoint]:>8}")
     slowest, serial = tier_bound(result["calls"])
     ratio = f"  (ratio {result['wall'] / slowest:.2f}x)" if slowest else ""
+    for name, seconds in result["phases"]:
+        print(f"{'  phase: ' + name + ' (s)':50} {seconds:>8.1f}")
     print(f"{'apply exit code':50} {result['code']:>8}  (0: no failure, 429s included)")
     print(f"{'wall time (s)':50} {result['wall']:>8.1f}")
     print(f"{'Slack tier bound, slowest method (s)':50} {slowest:>8.1f}{ratio}  (bound 1.2x)")
