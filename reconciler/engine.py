@@ -12,8 +12,8 @@ from reconciler.backends.base import ReadSide
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
 from reconciler.plan.changes import Plan
-from reconciler.plan.lifecycle_read import observe_lifecycle
-from reconciler.plan.observe import LiveState, observe
+from reconciler.plan.lifecycle_read import TeamOnCall, observe_lifecycle, whos_on_call
+from reconciler.plan.observe import LiveState, observe, observe_on_call
 from reconciler.plan.timeline_check import check_timelines
 from reconciler.policy.policy_set import LoadedPolicy, load_policies
 from reconciler.settings import Settings
@@ -25,6 +25,27 @@ class Planned:
     state: LiveState
     policies: list[LoadedPolicy]
     now: datetime
+
+
+@dataclass(frozen=True)
+class OnCallRead:
+    """The on-call backend's part of a plan's reads, made ahead of the rest."""
+
+    state: LiveState  # its on-call fields only
+    on_call: dict[str, TeamOnCall]  # by team name
+
+
+def read_on_call(settings: Settings, policies: list[LoadedPolicy], readers: ReadSide) -> OnCallRead:
+    """What a plan of `policies` reads from the on-call backend, as of now: an apply reads it for
+    its check as soon as its on-call changes are made, while Slack's paced writes still go on."""
+    teams = desired_teams(policies)
+    state = observe_on_call(
+        readers,
+        [t.name for t in teams],
+        connect.now(settings),
+        [t.schedules[0].name for t in teams],
+    )
+    return OnCallRead(state, whos_on_call(readers.oncall, teams, state))
 
 
 def load(paths: list[str], target: str | None = None) -> list[LoadedPolicy]:
@@ -77,10 +98,13 @@ def plan(
     readiness: bool = True,
     readiness_of: str = "everyone",
     timeline_check: bool = True,
+    on_call_read: OnCallRead | None = None,
 ) -> Planned:
+    """`on_call_read`: the on-call backend's part, read already (`read_on_call`); the plan is
+    then as of when that was read, and only Slack is read here."""
     policies = load(paths, target)
     settings = for_policies(settings, policies)
-    now = connect.now(settings)
+    now = on_call_read.state.now if on_call_read else connect.now(settings)
     own = readers is None
     readers = readers or connect.readers(settings)
     try:
@@ -89,10 +113,20 @@ def plan(
         groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
         engineer = [t.schedules[0].name for t in teams]
         state = observe(
-            readers, [t.name for t in teams], now, groups=groups, override_schedules=engineer
+            readers,
+            [t.name for t in teams],
+            now,
+            groups=groups,
+            override_schedules=engineer,
+            on_call_part=on_call_read.state if on_call_read else None,
         )
         life = observe_lifecycle(
-            readers, teams, state, readiness=readiness, readiness_of=readiness_of
+            readers,
+            teams,
+            state,
+            readiness=readiness,
+            readiness_of=readiness_of,
+            on_call=on_call_read.on_call if on_call_read else None,
         )
         mismatches = check_timelines(readers.oncall, teams, state) if timeline_check else []
     finally:

@@ -56,19 +56,24 @@ class Applier:
         self.group_ids = {g.handle: g.id for g in state.groups.values()}
         self.not_done: list[str] = []
 
-    def apply(self, plan: Plan, *, force: bool = False) -> Outcome:
+    def apply(
+        self, plan: Plan, *, force: bool = False, on_call_done: Callable[[], None] | None = None
+    ) -> Outcome:
         """On-call changes and Slack changes in two lanes at once (Slack's are paced by its
         tiers; the on-call backend's need not wait behind them); one lane alone when the plan
-        has one vendor. A failure stops its own lane; Ctrl-C stops both."""
+        has one vendor. A failure stops its own lane; Ctrl-C stops both. `on_call_done` is
+        called once the on-call changes are all made, while Slack's may still be going on."""
         outcome = Outcome(not_done=self.not_done)
         pending = sort_for_apply([c for c in plan.actionable if force or not c.blocked])
         blocked = [c for c in plan.actionable if c.blocked and not force]
         oncall = [c for c in pending if c.vendor != "slack"]
         chat = by_team([c for c in pending if c.vendor == "slack"])
         if not oncall or not chat:
+            if not oncall and on_call_done is not None:
+                on_call_done()
             self.lane(pending, outcome, self.report, threading.Event())
         else:
-            outcome = run_lanes(self, oncall, chat, outcome)
+            outcome = run_lanes(self, oncall, chat, outcome, on_call_done)
         outcome.skipped = blocked + outcome.skipped
         return outcome
 

@@ -11,6 +11,7 @@ lane is done, then as they happen.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ class _Held:
 
 
 def run_lanes(
-    applier: Applier, oncall: list[Change], chat: list[Change], outcome: Outcome
+    applier: Applier,
+    oncall: list[Change],
+    chat: list[Change],
+    outcome: Outcome,
+    on_call_done: Callable[[], None] | None = None,
 ) -> Outcome:
     from reconciler.apply.executor import Outcome
 
@@ -55,6 +60,8 @@ def run_lanes(
     worker.start()
     try:
         applier.lane(oncall, outcome, applier.report, stop)
+        if outcome.failed is None and on_call_done is not None:
+            on_call_done()
         held.open()
         worker.join()
     except KeyboardInterrupt:  # while waiting for the Slack lane: stop it, and say so

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import click
 
 from reconciler import connect, engine, exit_codes, output, planfile
 from reconciler.apply.executor import Applier, Outcome
+from reconciler.backends.base import Writers
 from reconciler.commands.plan import TIMELINE_OPTION, model_ok, readiness_of_option
 from reconciler.errors import ReconcileError
 from reconciler.plan.build import LIFECYCLE
+from reconciler.policy.policy_set import LoadedPolicy
 from reconciler.render import render
 from reconciler.settings import Settings
 
@@ -63,17 +67,29 @@ def run(
             output.write_line(f"--force: applying {len(plan.blocked)} blocked change(s) too")
         if saved is None and not auto_approve:
             _confirm()
-        outcome = Applier(writers, planned.state, output.write_line).apply(plan, force=force)
-        _account(outcome)
-        if outcome.interrupted:
-            return exit_codes.INTERRUPTED
-        if outcome.failed is not None:
-            return exit_codes.ERROR
-        # The plans after the writes check that they landed: readiness (two reads a person) was
-        # shown before, and is not what an apply changes.
-        after_planned = engine.plan(
-            settings, paths, target, readers=writers, timeline_check=False, readiness=False
-        )
+        early = EarlyRead(settings, planned.policies, writers)
+        try:
+            outcome = Applier(writers, planned.state, output.write_line).apply(
+                plan, force=force, on_call_done=early.start
+            )
+            _account(outcome)
+            if outcome.interrupted:
+                return exit_codes.INTERRUPTED
+            if outcome.failed is not None:
+                return exit_codes.ERROR
+            # The plans after the writes check that they landed: readiness (two reads a person)
+            # was shown before, and is not what an apply changes.
+            after_planned = engine.plan(
+                settings,
+                paths,
+                target,
+                readers=writers,
+                timeline_check=False,
+                readiness=False,
+                on_call_read=early.result(),
+            )
+        finally:
+            early.close()
         follow_up = [c for c in after_planned.plan.actionable if c.kind in LIFECYCLE]
         if follow_up:
             # What depends on objects this apply made (the group's members once the schedule
@@ -101,6 +117,30 @@ def run(
             output.write_line(f"  {change.symbol} {change.kind} {change.name}: {change.reason}")
         return exit_codes.ERROR
     return exit_codes.OK
+
+
+class EarlyRead:
+    """The check's on-call reads, begun once the on-call changes are made: the on-call backend
+    is then as this apply leaves it, and its reads take its own rate limit's time while Slack's
+    paced writes go on, instead of after them."""
+
+    def __init__(self, settings: Settings, policies: list[LoadedPolicy], readers: Writers) -> None:
+        self._read = partial(engine.read_on_call, settings, policies, readers)
+        self._pool: ThreadPoolExecutor | None = None
+        self._future: Future[engine.OnCallRead] | None = None
+
+    def start(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-read")
+        self._future = self._pool.submit(self._read)
+
+    def result(self) -> engine.OnCallRead | None:
+        """The read (a failed one raises, as in any plan), or None if it never began."""
+        return self._future.result() if self._future is not None else None
+
+    def close(self) -> None:
+        # An apply that stopped early does not wait for the read: closing the clients ends it.
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _confirm() -> None:

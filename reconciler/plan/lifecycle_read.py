@@ -101,17 +101,15 @@ def observe_lifecycle(
     *,
     readiness: bool = True,
     readiness_of: str = "everyone",
+    on_call: dict[str, TeamOnCall] | None = None,
 ) -> LifecycleState:
     """`readiness_of`: everyone in the rotations, or only the people whose problems are errors
     (on call now or next, the technical manager): the rest cost two reads each, once per person
-    however many teams they are on, read at the same time."""
+    however many teams they are on, read at the same time. `on_call`: who is on call, read
+    already (`whos_on_call`)."""
     result = LifecycleState()
     og, sl = readers.oncall, readers.slack
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for team, on_call in zip(
-            teams, pool.map(lambda t: _on_call(og, t, state), teams), strict=True
-        ):
-            result.on_call[team.name] = on_call
+    result.on_call = on_call if on_call is not None else whos_on_call(og, teams, state)
     people: set[str] = set()
     for team in teams:
         people |= {slack_email(team, p) for p in _slack_people(team, result.on_call[team.name])}
@@ -150,6 +148,15 @@ def observe_lifecycle(
             zip(usernames, og.parallel(lambda u: _pageability(og, u), usernames), strict=True)
         )
     return result
+
+
+def whos_on_call(
+    og: OnCallReader, teams: list[DesiredTeam], state: LiveState
+) -> dict[str, TeamOnCall]:
+    """Each team's on-call now, before and next, from the on-call backend alone."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = pool.map(lambda t: _on_call(og, t, state), teams)
+        return {team.name: on_call for team, on_call in zip(teams, found, strict=True)}
 
 
 def on_duty(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:

@@ -36,15 +36,36 @@ def observe(
     *,
     groups: bool = True,
     override_schedules: list[str] | None = None,
+    on_call_part: LiveState | None = None,
 ) -> LiveState:
     """`groups`: whether any policy declares a Slack user group; only then are they read (they
-    need a paid Slack plan, and usergroups.list fails on a free one)."""
+    need a paid Slack plan, and usergroups.list fails on a free one). `on_call_part`: the on-call
+    backend's part, read already (`observe_on_call`); only Slack is read then."""
     state = LiveState(now)
+    if on_call_part is not None:
+        for name in ON_CALL_PART:
+            setattr(state, name, getattr(on_call_part, name))
+        _slack(readers, state, groups)
+        return state
     with ThreadPoolExecutor(max_workers=2) as pool:
         oncall = pool.submit(_oncall, readers, team_names, state, override_schedules or [])
         slack = pool.submit(_slack, readers, state, groups)
         oncall.result()
         slack.result()
+    return state
+
+
+# The fields the on-call backend's reads fill; the rest are Slack's.
+ON_CALL_PART = ("teams", "schedules", "escalations", "routing_rules", "overrides")
+
+
+def observe_on_call(
+    readers: ReadSide, team_names: list[str], now: datetime, override_schedules: list[str]
+) -> LiveState:
+    """The on-call backend's part alone: an apply reads it for its check while Slack's paced
+    writes are still going on."""
+    state = LiveState(now)
+    _oncall(readers, team_names, state, override_schedules)
     return state
 
 

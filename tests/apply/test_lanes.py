@@ -97,6 +97,55 @@ def test_a_failure_stops_only_its_own_lane() -> None:
     assert [c.name for c in outcome.skipped] == ["#c1"]
 
 
+def _plan_of(on_call: int, slack: int) -> Plan:
+    whole = _plan()
+    oncall = [c for c in whole.changes if c.vendor != "slack"][:1] * on_call
+    chat = [
+        Change(
+            "slack",
+            "slack_channel",
+            f"#c{i}",
+            "T0",
+            "update",
+            "r",
+            operation=ops.SlackChannel(name=f"c{i}", channel_id=f"C{i}", purpose="p"),
+        )
+        for i in range(slack)
+    ]
+    return Plan(teams=["T0"], changes=oncall + chat)
+
+
+def test_the_on_call_lane_says_it_is_done_while_slack_still_writes() -> None:
+    log: list[tuple[str, str, float]] = []
+    seen: list[list[str]] = []
+    writers = Writers(Slow(log), Slow(log))  # type: ignore[arg-type]
+
+    def done() -> None:
+        seen.append([name for name, edge, _ in log if edge == "end"])
+
+    outcome = Applier(writers, LiveState(datetime.now(UTC)), lambda _line: None).apply(
+        _plan_of(on_call=1, slack=3), on_call_done=done
+    )
+    assert outcome.failed is None and len(seen) == 1
+    assert "team t0" in seen[0]  # the on-call change was made
+    assert sum(name.startswith("purpose") for name in seen[0]) < 3  # Slack's were still going
+
+
+def test_no_on_call_changes_means_done_before_slack_begins_and_a_failure_means_never() -> None:
+    log: list[tuple[str, str, float]] = []
+    calls: list[int] = []
+    writers = Writers(Slow(log), Slow(log))  # type: ignore[arg-type]
+    Applier(writers, LiveState(datetime.now(UTC)), lambda _line: None).apply(
+        _plan_of(on_call=0, slack=1), on_call_done=lambda: calls.append(len(log))
+    )
+    assert calls == [0]
+    failing = Writers(Slow(log, fail=True), Slow(log))  # type: ignore[arg-type]
+    outcome = Applier(failing, LiveState(datetime.now(UTC)), lambda _line: None).apply(
+        _plan_of(on_call=1, slack=1), on_call_done=lambda: calls.append(-1)
+    )
+    assert outcome.failed is not None and calls == [0]
+
+
 def test_slack_changes_go_channels_first_then_team_by_team() -> None:
     from reconciler.apply.executor import by_team
 
