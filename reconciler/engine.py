@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -12,7 +13,15 @@ from reconciler.backends.base import ReadSide
 from reconciler.errors import PolicyError, ReconcileError
 from reconciler.plan.build import desired_teams, inputs_hash, make_plan
 from reconciler.plan.changes import Plan
-from reconciler.plan.lifecycle_read import TeamOnCall, observe_lifecycle, whos_on_call
+from reconciler.plan.desired import DesiredTeam
+from reconciler.plan.lifecycle_read import (
+    LifecycleState,
+    TeamOnCall,
+    observe_lifecycle,
+    read_pageability,
+    readiness_people,
+    whos_on_call,
+)
 from reconciler.plan.observe import LiveState, observe, observe_on_call
 from reconciler.plan.timeline_check import check_timelines
 from reconciler.policy.policy_set import LoadedPolicy, load_policies
@@ -89,6 +98,43 @@ def backend_for(settings: Settings, paths: list[str], target: str | None = None)
     return for_policies(settings, chosen)
 
 
+def _read(
+    readers: ReadSide,
+    teams: list[DesiredTeam],
+    now: datetime,
+    readiness: bool,
+    readiness_of: str,
+    on_call_read: OnCallRead | None,
+) -> tuple[LiveState, LifecycleState]:
+    """The live state and the lifecycle's, each vendor's reads beside the other's."""
+    groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
+    engineer = [t.schedules[0].name for t in teams]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness") as pool:
+        # Everyone's readiness needs no other read: it starts with the rest.
+        everyone = None
+        if readiness and readiness_of == "everyone":
+            people = readiness_people(teams, None, readiness_of)
+            everyone = pool.submit(read_pageability, readers.oncall, people)
+        state = observe(
+            readers,
+            [t.name for t in teams],
+            now,
+            groups=groups,
+            override_schedules=engineer,
+            on_call_part=on_call_read.state if on_call_read else None,
+        )
+        life = observe_lifecycle(
+            readers,
+            teams,
+            state,
+            readiness=readiness,
+            readiness_of=readiness_of,
+            on_call=on_call_read.on_call if on_call_read else None,
+            pageability=everyone,
+        )
+    return state, life
+
+
 def plan(
     settings: Settings,
     paths: list[str],
@@ -110,24 +156,7 @@ def plan(
     try:
         teams = desired_teams(policies)
         output.progress(f"reading the vendors for {len(teams)} team(s)...")
-        groups = any(t.policy.slack and t.policy.slack.on_call_group for t in teams)
-        engineer = [t.schedules[0].name for t in teams]
-        state = observe(
-            readers,
-            [t.name for t in teams],
-            now,
-            groups=groups,
-            override_schedules=engineer,
-            on_call_part=on_call_read.state if on_call_read else None,
-        )
-        life = observe_lifecycle(
-            readers,
-            teams,
-            state,
-            readiness=readiness,
-            readiness_of=readiness_of,
-            on_call=on_call_read.on_call if on_call_read else None,
-        )
+        state, life = _read(readers, teams, now, readiness, readiness_of, on_call_read)
         mismatches = check_timelines(readers.oncall, teams, state) if timeline_check else []
     finally:
         if own:

@@ -8,7 +8,7 @@ shift's hand-off post exists, and each rotation participant's contacts and notif
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -102,14 +102,31 @@ def observe_lifecycle(
     readiness: bool = True,
     readiness_of: str = "everyone",
     on_call: dict[str, TeamOnCall] | None = None,
+    pageability: Future[dict[str, Pageability]] | None = None,
 ) -> LifecycleState:
     """`readiness_of`: everyone in the rotations, or only the people whose problems are errors
     (on call now or next, the technical manager): the rest cost two reads each, once per person
-    however many teams they are on, read at the same time. `on_call`: who is on call, read
-    already (`whos_on_call`)."""
+    however many teams they are on, read at the same time, and beside the Slack reads (another
+    vendor, another limit). Read already, and passed in: `on_call` (`whos_on_call`), and the
+    readiness under way (`pageability`, from `read_pageability`)."""
     result = LifecycleState()
-    og, sl = readers.oncall, readers.slack
+    og = readers.oncall
     result.on_call = on_call if on_call is not None else whos_on_call(og, teams, state)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness") as pool:
+        if readiness and pageability is None:
+            people = readiness_people(teams, result.on_call, readiness_of)
+            pageability = pool.submit(read_pageability, og, people)
+        _slack_side(readers, teams, state, result)
+        if pageability is not None:
+            result.pageability = pageability.result()
+    return result
+
+
+def _slack_side(
+    readers: ReadSide, teams: list[DesiredTeam], state: LiveState, result: LifecycleState
+) -> None:
+    """The Slack accounts of everyone involved, the channels' members, the hand-off posts."""
+    og, sl = readers.oncall, readers.slack
     people: set[str] = set()
     for team in teams:
         people |= {slack_email(team, p) for p in _slack_people(team, result.on_call[team.name])}
@@ -139,15 +156,23 @@ def observe_lifecycle(
     histories: dict[tuple[str, float], list[live.Message]] = {}  # a shared channel, read once
     for team in teams:
         _posted(sl, og, team, state, result, histories)
-    if readiness:
-        if readiness_of == "on-duty":
-            usernames = sorted({p for t in teams for p in on_duty(t, result.on_call[t.name])})
-        else:
-            usernames = sorted({p for t in teams for p in participants(t)})
-        result.pageability = dict(
-            zip(usernames, og.parallel(lambda u: _pageability(og, u), usernames), strict=True)
-        )
-    return result
+
+
+def readiness_people(
+    teams: list[DesiredTeam], on_call: dict[str, TeamOnCall] | None, readiness_of: str
+) -> list[str]:
+    """Whose readiness is read: everyone the policies may put on call (known before any read),
+    or, on duty (`on_call` needed), those whose problems are errors."""
+    if readiness_of == "on-duty":
+        assert on_call is not None, "on-duty readiness needs who is on call"
+        return sorted({p for t in teams for p in on_duty(t, on_call[t.name])})
+    return sorted({p for t in teams for p in participants(t)})
+
+
+def read_pageability(og: OnCallReader, usernames: list[str]) -> dict[str, Pageability]:
+    """Each person's readiness: two reads a person, many people at once."""
+    found = og.parallel(lambda u: _pageability(og, u), usernames)
+    return dict(zip(usernames, found, strict=True))
 
 
 def whos_on_call(
