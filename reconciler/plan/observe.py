@@ -73,7 +73,7 @@ def _oncall(
     readers: ReadSide, team_names: list[str], state: LiveState, override_schedules: list[str]
 ) -> None:
     og = readers.oncall
-    teams = og.teams()
+    teams = og.teams(detailed=team_names)  # the others' names and markers are all a plan needs
     _refuse_duplicates(teams, team_names)
     state.teams = {t.name.lower(): t for t in teams}
     state.schedules = {s.name.lower(): s for s in og.schedules()}

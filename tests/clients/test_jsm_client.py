@@ -106,6 +106,25 @@ def test_teams_come_in_either_shape(api: respx.MockRouter, reader: JsmReader) ->
     assert reader.ops_teams() == reader.ops_teams() == [{"id": "t1", "name": "A"}]
 
 
+def test_only_the_teams_asked_for_have_their_members_read(
+    api: respx.MockRouter, reader: JsmReader
+) -> None:
+    api.get(f"{API}/v1/teams").respond(
+        json={
+            "platformTeams": [{"teamId": "t1", "teamName": "A"}, {"teamId": "t2", "teamName": "B"}]
+        }
+    )
+    teams = f"{SITE}/gateway/api/public/teams/v1/org/org-1/teams"
+    api.get(f"{teams}/t1").respond(json={"teamId": "t1", "displayName": "A", "description": "a"})
+    api.get(f"{teams}/t2").respond(json={"teamId": "t2", "displayName": "B", "description": "b"})
+    api.post(f"{teams}/t1/members").respond(
+        json={"results": [], "pageInfo": {"hasNextPage": False}}
+    )
+    # t2's members are not mocked: reading them would fail the test
+    found = reader.teams(detailed=["a"])
+    assert [(t.name, t.description) for t in found] == [("A", "a"), ("B", "b")]
+
+
 def test_errors_read_both_envelopes_and_never_show_the_token(
     api: respx.MockRouter, reader: JsmReader
 ) -> None:

@@ -69,6 +69,25 @@ def test_teams_come_with_members_and_roles(
     )
 
 
+def test_only_the_teams_asked_for_are_read_in_detail(
+    api: respx.MockRouter, og_reader: OpsGenieReader
+) -> None:
+    api.get(f"{OG_URL}/v2/teams").respond(
+        json=og(
+            [
+                {"id": "t-1", "name": "Delivery", "description": "d"},
+                {"id": "t-2", "name": "Platform", "description": "p"},
+            ],
+            expandable=["member"],
+        )
+    )
+    api.get(f"{OG_URL}/v2/teams/t-1", params={"identifierType": "id"}).respond(
+        json=og({"id": "t-1", "name": "Delivery", "description": "d", "members": []})
+    )  # t-2 is not mocked: reading its details would fail the test
+    teams = og_reader.teams(detailed=["DELIVERY"])
+    assert [(t.name, t.description) for t in teams] == [("Delivery", "d"), ("Platform", "p")]
+
+
 def test_a_missing_named_team_is_absent(api: respx.MockRouter, og_reader: OpsGenieReader) -> None:
     api.get(f"{OG_URL}/v2/teams/Nope").respond(404, json=og_error("Team not found", 404))
     assert og_reader.team("Nope") is None

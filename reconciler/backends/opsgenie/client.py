@@ -8,6 +8,7 @@ named object. See ../shared/reference/opsgenie-api.md.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -212,11 +213,14 @@ class OpsGenieReader(VendorReader):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def teams(self) -> list[live.Team]:
+    def teams(self, detailed: Collection[str] | None = None) -> list[live.Team]:
+        """Every team, from the list (id, name, description); the members, a read a team, only
+        of those named in `detailed` (any case), or of all when it is None."""
         listed = self._get("/v2/teams").get("data") or []
-        ids = [t["id"] for t in listed]
-        details = self._http.parallel(self._team_detail, ids)
-        return [parse.team(d) for d in details]
+        wanted = None if detailed is None else {name.lower() for name in detailed}
+        ids = [t["id"] for t in listed if wanted is None or str(t["name"]).lower() in wanted]
+        details = {d["id"]: d for d in self._http.parallel(self._team_detail, ids)}
+        return [parse.team(details.get(t["id"], t)) for t in listed]
 
     def _team_detail(self, team_id: str) -> dict[str, Any]:
         path = f"/v2/teams/{_segment(team_id)}"
