@@ -6,6 +6,11 @@ channels or people beyond paging; under 10 s; under 200 MB). A smaller run (10 t
 beside it so the growth can be read off. Asserts nothing.
 
     .venv/bin/python benchmarks/plan.py [--teams 100] [--latency-ms 50] [--limits] [--backend jsm]
+        [--applied]
+
+`--applied` applies the teams first (unpaced, no latency), so the plan measured is a routine
+one, as drift makes daily: it reads who is on call, the overrides, the timelines and the alerts
+that a first plan of new teams does not.
 
 `--backend jsm` plans the same teams on the sandbox's JSM Operations site instead of OpsGenie.
 Beside the wall time it prints the round-trip bound: each vendor's calls over its client's
@@ -67,12 +72,19 @@ def _jsm_team(state: object, name: str, people: list[str]) -> None:
 
 
 def build(
-    directory: Path, teams: int, latency_ms: int, limits: bool = False, backend: str = "opsgenie"
+    directory: Path,
+    teams: int,
+    latency_ms: int,
+    limits: bool = False,
+    backend: str = "opsgenie",
+    applied: bool = False,
 ) -> tuple[Path, Path]:
-    """A sandbox file and a folder of policies for `teams` teams."""
+    """A sandbox file and a folder of policies for `teams` teams; `applied`: already applied, so
+    a plan reads what a routine one does (who is on call, overrides, timelines, alerts)."""
     from reconciler.sandbox.opsgenie import create_team_defaults
     from reconciler.sandbox.seed import seed_state
     from reconciler.sandbox.seed_jsm import jsm_site
+    from reconciler.sandbox.state import SandboxState
 
     state = seed_state()
     jsm_site(state, migrated=False)
@@ -135,17 +147,54 @@ def build(
                 "members": [slack["bot"]["user_id"]],
             }
         )
+    if backend == "jsm":
+        (policies / "backend").write_text("jsm")
+    state.path = directory / "sandbox.json"
+    state.save()
+    if applied:  # before the latency and the limits: the set-up is not what is measured
+        _run_child("--setup", str(state.path), str(policies))
+        state = SandboxState.load(state.path)
     state.data["faults"] = {
         "seed": 1,
         "rules": [{"match": ".", "kind": "latency", "ms": latency_ms}],
     }
     if limits:  # the sandbox's model of both vendors' rate limits (sandbox/faults.py)
         state.data["rate_limits"] = {"enabled": True}
-    if backend == "jsm":
-        (policies / "backend").write_text("jsm")
-    state.path = directory / "sandbox.json"
     state.save()
     return state.path, policies
+
+
+def setup(sandbox: str, policies: str) -> None:
+    """Apply the generated teams, Slack unpaced (the sandbox's limits are off here)."""
+    import contextlib
+    import io
+    import os
+
+    from reconciler.backends.slack import client as slack_client
+    from reconciler.clients.http import Pacer
+    from reconciler.commands import apply as apply_command
+    from reconciler.settings import Settings
+
+    chosen = Path(policies, "backend")
+    if chosen.exists():
+        os.environ["RECONCILE_ONCALL_BACKEND"] = chosen.read_text()
+    slack_client.pacer = lambda **_options: Pacer({})  # type: ignore[assignment]
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = apply_command.run(
+            Settings(sandbox=Path(sandbox)), None, [policies], None, True, False
+        )
+    if code != 0:
+        sys.exit(f"setting up the applied teams failed: exit {code}")
+    print(json.dumps({"setup": code}))
+
+
+def _run_child(*args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        sys.exit(f"benchmark child failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
@@ -191,19 +240,12 @@ def run(
     readiness: bool = True,
     limits: bool = False,
     backend: str = "opsgenie",
+    applied: bool = False,
 ) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        sandbox, policies = build(Path(tmp), teams, latency_ms, limits, backend)
+        sandbox, policies = build(Path(tmp), teams, latency_ms, limits, backend, applied)
         flag = "yes" if readiness else "no"
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(sandbox), str(policies), flag],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0:
-            sys.exit(f"benchmark child failed:\n{out.stderr}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return _run_child("--child", str(sandbox), str(policies), flag)
 
 
 def bound(calls: dict[str, int], latency_ms: int, backend: str) -> float:
@@ -221,13 +263,23 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--limits", action="store_true", help="both vendors' rate limits on")
     parser.add_argument("--backend", choices=["opsgenie", "jsm"], default="opsgenie")
+    parser.add_argument(
+        "--applied",
+        action="store_true",
+        help="the teams applied first: the plan a routine run makes, not a first one",
+    )
     parser.add_argument("--child", nargs=3)
+    parser.add_argument("--setup", nargs=2)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
-    small = run(max(1, args.teams // 10), args.latency_ms, limits=args.limits, backend=args.backend)
-    big = run(args.teams, args.latency_ms, limits=args.limits, backend=args.backend)
+    if args.setup:
+        setup(*args.setup)
+        return
+    same = {"limits": args.limits, "backend": args.backend, "applied": args.applied}
+    small = run(max(1, args.teams // 10), args.latency_ms, **same)
+    big = run(args.teams, args.latency_ms, **same)
     print(f"{'endpoint':45} {small['teams']:>6} teams {big['teams']:>6} teams")
     for endpoint in sorted(set(small["calls"]) | set(big["calls"])):
         few, many = small["calls"].get(endpoint, 0), big["calls"].get(endpoint, 0)
@@ -248,15 +300,14 @@ def main() -> None:
         f"{big['peak_mib']:>12.0f}  (goal < 200 MB)"
     )
     print(f"{'changes planned':45} {small['changes']:>12} {big['changes']:>12}")
-    lean = run(
-        args.teams, args.latency_ms, readiness=False, limits=args.limits, backend=args.backend
-    )
+    lean = run(args.teams, args.latency_ms, readiness=False, **same)
     lean_calls = sum(lean["calls"].values())
     print(f"{'with --no-readiness: calls, wall (s)':45} {lean_calls:>25} {lean['wall']:>8.2f}")
     print(
         f"people {big['teams'] * PEOPLE_PER_TEAM}, Slack channels {CHANNELS}, "
         f"{args.latency_ms} ms added to every request, on-call backend {args.backend}"
         + (", both vendors' rate limits on" if args.limits else "")
+        + (", the teams applied first" if args.applied else ", the teams new")
     )
 
 
