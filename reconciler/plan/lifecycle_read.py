@@ -153,9 +153,7 @@ def _slack_side(
     )
     members = sl.parallel(sl.channel_members, channels)
     result.channel_members = dict(zip(channels, members, strict=True))
-    histories: dict[tuple[str, float], list[live.Message]] = {}  # a shared channel, read once
-    for team in teams:
-        _posted(sl, og, team, state, result, histories)
+    _posted(sl, og, teams, state, result)
 
 
 def readiness_people(
@@ -179,9 +177,8 @@ def whos_on_call(
     og: OnCallReader, teams: list[DesiredTeam], state: LiveState
 ) -> dict[str, TeamOnCall]:
     """Each team's on-call now, before and next, from the on-call backend alone."""
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        found = pool.map(lambda t: _on_call(og, t, state), teams)
-        return {team.name: on_call for team, on_call in zip(teams, found, strict=True)}
+    found = og.parallel(lambda t: _on_call(og, t, state), teams)  # the reader's concurrency
+    return {team.name: on_call for team, on_call in zip(teams, found, strict=True)}
 
 
 def on_duty(team: DesiredTeam, on_call: TeamOnCall) -> set[str]:
@@ -230,27 +227,39 @@ def _on_call(og: OnCallReader, team: DesiredTeam, state: LiveState) -> TeamOnCal
 def _posted(
     sl: ChatReader,
     og: OnCallReader,
-    team: DesiredTeam,
+    teams: list[DesiredTeam],
     state: LiveState,
     result: LifecycleState,
-    histories: dict[tuple[str, float], list[live.Message]],
 ) -> None:
-    notes = team.policy.handoff_notes
-    on_call = result.on_call[team.name]
-    if notes is None or on_call.shift_start is None:
+    """Whether each team's hand-off post for this shift exists, and, where one is due, what the
+    outgoing shift received: each channel's history read once, the alerts many teams at once."""
+    where: dict[str, tuple[str, float]] = {}  # team -> (channel id, since)
+    for team in teams:
+        notes = team.policy.handoff_notes
+        on_call = result.on_call[team.name]
+        if notes is None or on_call.shift_start is None:
+            continue
+        channel = state.channels.get(notes.channel)
+        if channel is None or not channel.bot_is_member:
+            continue  # nothing could have been posted there by us
+        where[team.name] = (channel.id, on_call.shift_start.timestamp() - 1)
+    if not where:
         return
-    channel = state.channels.get(notes.channel)
-    if channel is None or not channel.bot_is_member:
-        return  # nothing could have been posted there by us
     me = state.slack_identity or sl.me()
-    since = on_call.shift_start.timestamp() - 1
-    if (channel.id, since) not in histories:
-        histories[(channel.id, since)] = sl.history(channel.id, since)
-    messages = histories[(channel.id, since)]
-    on_call.posted = any(is_handoff_post(m, me, team.name, on_call.shift_start) for m in messages)
-    if not on_call.posted and on_call.previous_start is not None:
-        # What the outgoing shift received, for the post: read only while a post is due.
-        on_call.alerts = og.alerts(team.name, on_call.previous_start, on_call.shift_start)
+    keys = sorted(set(where.values()))  # a channel teams share is read once
+    histories = dict(zip(keys, sl.parallel(lambda k: sl.history(*k), keys), strict=True))
+    due: list[tuple[str, datetime, datetime, TeamOnCall]] = []
+    for team_name, key in where.items():
+        on_call = result.on_call[team_name]
+        start = on_call.shift_start
+        assert start is not None  # `where` holds only teams whose shift is known
+        on_call.posted = any(is_handoff_post(m, me, team_name, start) for m in histories[key])
+        if not on_call.posted and on_call.previous_start is not None:
+            due.append((team_name, on_call.previous_start, start, on_call))
+    # What the outgoing shift received, for the post: read only while a post is due.
+    found = og.parallel(lambda d: og.alerts(d[0], d[1], d[2]), due)
+    for (*_, on_call), alerts in zip(due, found, strict=True):
+        on_call.alerts = alerts
 
 
 def _pageability(og: OnCallReader, username: str) -> Pageability:
