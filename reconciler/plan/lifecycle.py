@@ -11,7 +11,6 @@ Handoffs are processed within a day of happening; older ones are left as they ar
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from reconciler import live
 from reconciler.plan import operations as ops
@@ -19,6 +18,7 @@ from reconciler.plan.changes import Change, FieldChange
 from reconciler.plan.desired import DesiredTeam
 from reconciler.plan.lifecycle_read import (
     HANDOFF_EVENT,
+    HANDOFF_WINDOW,
     LifecycleState,
     TeamOnCall,
     handoff_payload,
@@ -29,7 +29,6 @@ from reconciler.plan.observe import LiveState
 
 VENDOR = "slack"
 SlackUserOf = Callable[[str], "live.SlackUser | None"]  # a person's Slack account, or None
-HANDOFF_WINDOW = timedelta(days=1)
 
 
 def diff_lifecycle(

@@ -49,6 +49,8 @@ class LifecycleState:
     pageability: dict[str, Pageability] = field(default_factory=dict)  # by username
 
 
+# How long after a shift begins its hand-off duties (the post, joins and leaves) are still done.
+HANDOFF_WINDOW = timedelta(days=1)
 HANDOFF_EVENT = "reconcile_handoff"  # the hand-off post's Slack message metadata event_type
 
 
@@ -239,6 +241,8 @@ def _posted(
         on_call = result.on_call[team.name]
         if notes is None or on_call.shift_start is None:
             continue
+        if state.now - on_call.shift_start > HANDOFF_WINDOW:
+            continue  # no post is due any more: whether one was made does not matter
         channel = state.channels.get(notes.channel)
         if channel is None or not channel.bot_is_member:
             continue  # nothing could have been posted there by us

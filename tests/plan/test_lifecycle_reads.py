@@ -55,7 +55,7 @@ def test_alerts_of_every_team_due_a_post_are_read_at_once_and_a_shared_channel_o
     state = LiveState(NOW, slack_identity=ME)
     channel = team.policy.handoff_notes.channel  # type: ignore[union-attr]
     state.channels = {channel: live.Channel("C1", channel, False, False, True, "", "")}
-    start = NOW - timedelta(days=2)
+    start = NOW - timedelta(hours=2)  # within the day a hand-off post is due
     result = LifecycleState(
         on_call={
             t.name: TeamOnCall(shift_start=start, previous_start=start - timedelta(days=7))
@@ -66,6 +66,15 @@ def test_alerts_of_every_team_due_a_post_are_read_at_once_and_a_shared_channel_o
     _posted(chat, OnCall(threading.Barrier(2, timeout=5)), teams, state, result)  # type: ignore[arg-type]
     assert [result.on_call[t.name].alerts for t in teams] == [[], []]
     assert chat.read == ["C1"]
+    late = LifecycleState(
+        on_call={
+            t.name: TeamOnCall(shift_start=NOW - timedelta(days=2), previous_start=start)
+            for t in teams
+        }
+    )
+    chat.read.clear()
+    _posted(chat, OnCall(threading.Barrier(1)), teams, state, late)  # type: ignore[arg-type]
+    assert chat.read == [] and late.on_call["Delivery"].alerts is None  # no post due: no reads
 
 
 def test_who_is_on_call_is_read_with_the_readers_own_concurrency() -> None:
