@@ -6,6 +6,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +16,8 @@ from reconciler.backends.base import Writers
 from reconciler.commands.plan import TIMELINE_OPTION, model_ok, readiness_of_option
 from reconciler.errors import ReconcileError
 from reconciler.plan.build import LIFECYCLE
+from reconciler.plan.changes import Plan
+from reconciler.plan.observe import LiveState
 from reconciler.policy.policy_set import LoadedPolicy
 from reconciler.render import render
 from reconciler.settings import Settings
@@ -69,25 +72,12 @@ def run(
             _confirm()
         early = EarlyRead(settings, planned.policies, writers)
         try:
-            outcome = Applier(writers, planned.state, output.write_line).apply(
-                plan, force=force, on_call_done=early.start
+            stopped = _carry_out(
+                writers, planned.state, plan, force=force, on_call_done=early.start
             )
-            _account(outcome)
-            if outcome.interrupted:
-                return exit_codes.INTERRUPTED
-            if outcome.failed is not None:
-                return exit_codes.ERROR
-            # The plans after the writes check that they landed: readiness (two reads a person)
-            # was shown before, and is not what an apply changes.
-            after_planned = engine.plan(
-                settings,
-                paths,
-                target,
-                readers=writers,
-                timeline_check=False,
-                readiness=False,
-                on_call_read=early.result(),
-            )
+            if stopped is not None:
+                return stopped
+            after_planned = _check(settings, paths, target, writers, early.result())
         finally:
             early.close()
         follow_up = [c for c in after_planned.plan.actionable if c.kind in LIFECYCLE]
@@ -96,17 +86,12 @@ def run(
             # exists, channel duty, the hand-off post) could not be planned before them: it is
             # planned now and applied in the same run, so one apply finishes the job.
             output.write_line("Follow-up: the on-call lifecycle of what was just made:")
-            more = Applier(writers, after_planned.state, output.write_line).apply(
-                replace(after_planned.plan, changes=follow_up)
+            stopped = _carry_out(
+                writers, after_planned.state, replace(after_planned.plan, changes=follow_up)
             )
-            _account(more)
-            if more.interrupted:
-                return exit_codes.INTERRUPTED
-            if more.failed is not None:
-                return exit_codes.ERROR
-            after_planned = engine.plan(
-                settings, paths, target, readers=writers, timeline_check=False, readiness=False
-            )
+            if stopped is not None:
+                return stopped
+            after_planned = _check(settings, paths, target, writers)
         after = after_planned.plan
     finally:
         writers.close()
@@ -141,6 +126,37 @@ class EarlyRead:
         # An apply that stopped early does not wait for the read: closing the clients ends it.
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _carry_out(writers: Writers, state: LiveState, plan: Plan, **options: Any) -> int | None:
+    """Apply `plan` and give its account; the exit code if it stopped, else None."""
+    outcome = Applier(writers, state, output.write_line).apply(plan, **options)
+    _account(outcome)
+    if outcome.interrupted:
+        return exit_codes.INTERRUPTED
+    if outcome.failed is not None:
+        return exit_codes.ERROR
+    return None
+
+
+def _check(
+    settings: Settings,
+    paths: list[str],
+    target: str | None,
+    writers: Writers,
+    on_call_read: engine.OnCallRead | None = None,
+) -> engine.Planned:
+    """The plan after the writes, to check that they landed: readiness (two reads a person) was
+    shown before, and is not what an apply changes."""
+    return engine.plan(
+        settings,
+        paths,
+        target,
+        readers=writers,
+        timeline_check=False,
+        readiness=False,
+        on_call_read=on_call_read,
+    )
 
 
 def _confirm() -> None:

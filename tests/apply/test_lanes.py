@@ -53,7 +53,11 @@ def _plan() -> Plan:
         )
         for i in range(2)
     ]
-    chat = [
+    return Plan(teams=["T0", "T1"], changes=oncall + _channels(2))
+
+
+def _channels(count: int) -> list[Change]:
+    return [
         Change(
             "slack",
             "slack_channel",
@@ -63,9 +67,8 @@ def _plan() -> Plan:
             "r",
             operation=ops.SlackChannel(name=f"c{i}", channel_id=f"C{i}", purpose="p"),
         )
-        for i in range(2)
+        for i in range(count)
     ]
-    return Plan(teams=["T0", "T1"], changes=oncall + chat)
 
 
 def test_the_lanes_overlap_and_report_in_one_order() -> None:
@@ -100,19 +103,7 @@ def test_a_failure_stops_only_its_own_lane() -> None:
 def _plan_of(on_call: int, slack: int) -> Plan:
     whole = _plan()
     oncall = [c for c in whole.changes if c.vendor != "slack"][:1] * on_call
-    chat = [
-        Change(
-            "slack",
-            "slack_channel",
-            f"#c{i}",
-            "T0",
-            "update",
-            "r",
-            operation=ops.SlackChannel(name=f"c{i}", channel_id=f"C{i}", purpose="p"),
-        )
-        for i in range(slack)
-    ]
-    return Plan(teams=["T0"], changes=oncall + chat)
+    return Plan(teams=["T0"], changes=oncall + _channels(slack))
 
 
 def test_the_on_call_lane_says_it_is_done_while_slack_still_writes() -> None:
