@@ -216,10 +216,10 @@ def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
     started = time.perf_counter()
     planned = engine.plan(settings, [policies], readers=readers, readiness=readiness == "yes")
     wall = time.perf_counter() - started
-    calls = Counter()
-    for endpoint, count in transport.emulator.calls.items():
-        endpoint = re.sub(r"/(users/[^/]+|(og-)?[0-9a-f-]{36})", "/{id}", endpoint)
-        calls[re.sub(r"/teams/\{id\}/members", "/teams/{id}/members", endpoint)] += count
+    calls, limited = (
+        _by_endpoint(transport.emulator.calls),
+        _by_endpoint(transport.emulator.limited),
+    )
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
@@ -227,11 +227,35 @@ def child(sandbox: str, policies: str, readiness: str = "yes") -> None:
                 "wall": wall,
                 "peak_mib": peak_kib / 1024,
                 "calls": calls,
+                "limited": limited,
                 "changes": len(planned.plan.actionable),
                 "teams": len(planned.plan.teams),
             }
         )
     )
+
+
+def _by_endpoint(counts: dict[str, int]) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for endpoint, count in counts.items():
+        found[re.sub(r"/(users/[^/]+|(og-)?[0-9a-f-]{36})", "/{id}", endpoint)] += count
+    return found
+
+
+def rate_bound(calls: dict[str, int], limited: dict[str, int], backend: str) -> float:
+    """With the sandbox's limits on: the on-call calls answered, over its buckets (a burst, then
+    a rate; OpsGenie's domains each their own), the slowest bucket's time. Slack's reads stay
+    within their tiers' bursts here."""
+    from reconciler.sandbox.faults import JSM_BUCKET, OPSGENIE_BUCKET, opsgenie_domain
+
+    capacity, per_second = JSM_BUCKET if backend == "jsm" else OPSGENIE_BUCKET
+    answered: Counter[str] = Counter()
+    for endpoint, count in calls.items():
+        path = endpoint.split(" ", 1)[1]
+        if not path.startswith("/api/"):
+            key = "jsm" if backend == "jsm" else opsgenie_domain(path)
+            answered[key] += count - limited.get(endpoint, 0)
+    return max((max(0, n - capacity) / per_second for n in answered.values()), default=0.0)
 
 
 def run(
@@ -295,6 +319,14 @@ def main() -> None:
         f"{'round-trip bound (s)':45} {bounds[0]:>12.2f} {bounds[1]:>12.2f}"
         + (f"  (ratio {big['wall'] / bounds[1]:.2f}x)" if bounds[1] else "")
     )
+    if args.limits:
+        rates = [rate_bound(r["calls"], r["limited"], args.backend) for r in (small, big)]
+        print(
+            f"{'rate-limit bound (s)':45} {rates[0]:>12.2f} {rates[1]:>12.2f}"
+            + (f"  (ratio {big['wall'] / rates[1]:.2f}x)" if rates[1] else "")
+        )
+        refused = sum(small["limited"].values()), sum(big["limited"].values())
+        print(f"{'429s waited out (counted in the calls)':45} {refused[0]:>12} {refused[1]:>12}")
     print(
         f"{'peak memory (MiB, whole process)':45} {small['peak_mib']:>12.0f} "
         f"{big['peak_mib']:>12.0f}  (goal < 200 MB)"

@@ -112,6 +112,7 @@ class Emulator:
         self.faults = FaultPlan()
         self.limiter = RateLimiter()
         self.calls: dict[str, int] = {}
+        self.limited: dict[str, int] = {}  # of those, refused by the rate limits (429)
         self._sleep = sleep
 
     def handle(self, request: Request) -> Response:
@@ -151,6 +152,8 @@ class Emulator:
                     else None,
                 )
         if limited:
+            with self.state.lock:
+                self.limited[endpoint] = self.limited.get(endpoint, 0) + 1
             return self._too_many(request, limited)
         with self.state.lock:
             if request.path.startswith("/v2/"):
