@@ -66,3 +66,19 @@ def delivery(**replacements: str) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+def cover(away: str) -> str:
+    """A policy's cover section: `away` off over Christmas week, Blair covering; one swap."""
+    return f"""
+cover:
+  away:
+    - person: {away}
+      from: "2026-12-21 10:00"
+      to: "2026-12-28 10:00"
+      by: blair.chen@example.com
+      reason: holiday
+  swaps:
+    - shifts: [2027-01-04, 2027-01-11]
+      reason: family event
+"""

@@ -6,21 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.plan.conftest import Run, delivery, write_policy
+from tests.plan.conftest import Run, cover, delivery, write_policy
 from tests.plan.test_lifecycle import group_members, posts, uid
 
-COVER = """
-cover:
-  away:
-    - person: emery.novak@example.com
-      from: "2026-12-21 10:00"
-      to: "2026-12-28 10:00"
-      by: blair.chen@example.com
-      reason: holiday
-  swaps:
-    - shifts: [2027-01-04, 2027-01-11]
-      reason: family event
-"""
+COVER = cover("emery.novak@example.com")
 
 
 def overrides(run: Run) -> list[dict]:

@@ -11,20 +11,9 @@ from reconciler.cli import main
 from reconciler.plan.desired import desired_team
 from reconciler.timing.cover import cover_turns, on_call_with_cover
 from tests.core.test_pure_core import team as team_of
-from tests.plan.conftest import delivery
+from tests.plan.conftest import cover, delivery
 
-COVER = """
-cover:
-  away:
-    - person: alex.rivera@example.com
-      from: "2026-12-21 10:00"
-      to: "2026-12-28 10:00"
-      by: blair.chen@example.com
-      reason: holiday
-  swaps:
-    - shifts: [2027-01-04, 2027-01-11]
-      reason: family event
-"""
+COVER = cover("alex.rivera@example.com")
 
 
 def with_cover(text: str = COVER) -> str:
