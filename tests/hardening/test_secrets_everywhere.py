@@ -36,12 +36,15 @@ class Session:
         self.env, self.state, self.cwd = env, state, cwd
         self.seen: list[str] = []
 
-    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the CLI; `env`: this run's environment instead of the session's."""
         done = subprocess.run(
             [sys.executable, "-m", "reconciler", *args],
             capture_output=True,
             text=True,
-            env=self.env,
+            env=env or self.env,
             cwd=self.cwd,
             timeout=120,
         )
@@ -109,13 +112,7 @@ def test_no_command_leaks_an_echoed_credential(session: Session, tmp_path: Path)
     run("import", "--team", "Nobody")  # an error path: the vendor's refusal in our message
     run("plan", policies, "--target", "Nobody")
     failing = {**run.env, "OPSGENIE_API_KEY": "og-SENTINEL-wrong-key-0000"}
-    refused = subprocess.run(
-        [sys.executable, "-m", "reconciler", "plan", policies],
-        capture_output=True,
-        text=True,
-        env=failing,
-        timeout=120,
-    )
+    refused = run("plan", policies, env=failing)
     assert refused.returncode == 1 and "HTTP 401" in refused.stderr
     assert "og-SENTINEL-wrong-key-0000" not in refused.stdout + refused.stderr
     # Debug logging was on: there were log lines to leak into.
@@ -187,14 +184,7 @@ def test_no_jsm_command_leaks_an_echoed_credential(tmp_path: Path) -> None:
         run("import", "--team", "Delivery", "--out", str(tmp_path / "p.yaml"))
         run("migrate", policies)
         wrong = {**env, "ATLASSIAN_API_TOKEN": "atl-SENTINEL-wrong-0000"}
-        refused = subprocess.run(
-            [sys.executable, "-m", "reconciler", "plan", policies],
-            capture_output=True,
-            text=True,
-            env=wrong,
-            timeout=120,
-        )
-        run.seen += [refused.stdout, refused.stderr]
+        run("plan", policies, env=wrong)
     assert any("DEBUG reconciler.http" in text for text in run.seen)
     assert (tmp_path / "p.yaml").exists()
     for text in run.seen:
